@@ -1,0 +1,1 @@
+"""Images: stereo pairs shipped with scikit-image (no downloads), and their statistics."""
