@@ -1,0 +1,267 @@
+"""Checks of wzcore.bounds against closed forms, brute force and independent constructions."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy.spatial import ConvexHull
+
+from wzcore import bounds as B
+
+LN2 = math.log(2)
+HAMMING = 1.0 - np.eye(2)
+
+
+def dsbs(p):
+    return np.array([[(1 - p) / 2, p / 2], [p / 2, (1 - p) / 2]])
+
+
+def g(p, D):
+    D = np.asarray(D, dtype=float)
+    return B.binary_entropy(p * (1 - D) + D * (1 - p)) - B.binary_entropy(D)
+
+
+# ---- entropies
+def test_binary_entropy_values():
+    assert B.binary_entropy(0.5) == pytest.approx(1.0, abs=1e-15)
+    assert B.binary_entropy(0.0) == 0.0 and B.binary_entropy(1.0) == 0.0
+    p = np.linspace(0.01, 0.99, 50)
+    np.testing.assert_allclose(B.binary_entropy(p), -p * np.log2(p) - (1 - p) * np.log2(1 - p), atol=1e-14)
+    np.testing.assert_allclose(B.binary_entropy(p), B.binary_entropy(1 - p), atol=1e-14)
+    assert B.binary_entropy(0.11) == pytest.approx(0.4999, abs=1e-4)  # RESEARCH.md ch1
+
+
+def test_entropy_and_conditional_entropy_brute_force():
+    rng = np.random.default_rng(0)
+    for shape in [(2, 2), (3, 4), (5, 2)]:
+        p = rng.random(shape)
+        p[0, 0] = 0.0  # a zero entry must be handled (0 log 0 = 0)
+        p /= p.sum()
+        h_xy = -sum(v * math.log2(v) for v in p.ravel() if v > 0)
+        assert B.entropy(p) == pytest.approx(h_xy, abs=1e-12)
+        py = p.sum(0)
+        px = p.sum(1)
+        h_x_y = -sum(p[i, j] * math.log2(p[i, j] / py[j]) for i in range(shape[0]) for j in range(shape[1])
+                     if p[i, j] > 0)
+        assert B.conditional_entropy(p) == pytest.approx(h_x_y, abs=1e-12)
+        h_x = -sum(v * math.log2(v) for v in px)
+        assert B.mutual_information(p) == pytest.approx(h_x - h_x_y, abs=1e-12)
+    prod = np.outer([0.2, 0.8], [0.3, 0.3, 0.4])
+    assert B.mutual_information(prod) == pytest.approx(0.0, abs=1e-14)
+    # X on axis 0: H(X|Y) of a pmf with X = Y deterministic but Y spread is 0; transposed it is not.
+    p = np.array([[0.5, 0.0, 0.0], [0.0, 0.25, 0.25]])
+    assert B.conditional_entropy(p) == pytest.approx(0.0, abs=1e-15)
+    assert B.conditional_entropy(p.T) == pytest.approx(0.5, abs=1e-15)
+
+
+def test_slepian_wolf_region_dsbs():
+    p = 0.11
+    r = B.slepian_wolf_region(dsbs(p))
+    h = B.binary_entropy(p)
+    for v, ref in [(r.h_x_given_y, h), (r.h_y_given_x, h), (r.h_xy, 1 + h), (r.h_x, 1.0), (r.h_y, 1.0)]:
+        assert v == pytest.approx(ref, abs=1e-12)
+    np.testing.assert_allclose(r.corners(), [[h, 1.0], [1.0, h]], atol=1e-12)
+    poly = r.polygon(2.0)
+    assert poly.shape == (6, 2) and np.allclose(poly[0], poly[-1])
+    assert r.contains(h, 1.0) and r.contains(0.6, 0.9) and not r.contains(h - 0.01, 1.5)
+    assert not r.contains(0.5, 0.5 + h - 0.02)
+    np.testing.assert_array_equal(r.contains([0.3, 1.0], [1.0, 1.0]), [False, True])
+
+
+# ---- closed forms
+def test_gaussian_closed_forms():
+    assert B.rd_gaussian(1.0, 0.25) == pytest.approx(1.0, abs=1e-15)
+    assert B.rd_gaussian(4.0, 4.0) == 0.0 and B.rd_gaussian(4.0, 9.0) == 0.0
+    assert B.rd_gaussian(1.0, 0.0) == math.inf
+    D = np.geomspace(1e-3, 2, 20)
+    np.testing.assert_allclose(B.wz_gaussian(0.5, D), np.maximum(0, 0.5 * np.log2(0.5 / D)), atol=1e-15)
+    # quadratic-Gaussian: rate gain of side information = ½ log2(σ²_X / σ²_{X|Y}) at every D < σ²_{X|Y}
+    var_x, var_n = 1.0, 0.1
+    cv = var_x * var_n / (var_x + var_n)
+    D = np.geomspace(1e-3, cv, 10)
+    np.testing.assert_allclose(B.rd_gaussian(var_x, D) - B.wz_gaussian(cv, D), 0.5 * np.log2(var_x / cv))
+    assert B.shannon_lower_bound(0.5 * math.log2(2 * math.pi * math.e), 0.3) == pytest.approx(
+        B.rd_gaussian(1.0, 0.3), abs=1e-14)  # the SLB is tight for the Gaussian
+    assert B.laplace_diff_entropy(2.0) == pytest.approx(math.log2(4 * math.e), abs=1e-15)
+
+
+def test_binary_closed_forms():
+    assert B.rd_binary(0.5, 0.11) == pytest.approx(1 - B.binary_entropy(0.11), abs=1e-15)
+    assert B.rd_binary(0.8, 0.1) == pytest.approx(B.binary_entropy(0.2) - B.binary_entropy(0.1))
+    assert B.rd_binary(0.2, 0.2) == 0.0 and B.rd_binary(0.2, 0.7) == 0.0
+    assert B.cond_rd_binary(0.11, 0.0) == pytest.approx(B.binary_entropy(0.11))
+    assert B.cond_rd_binary(0.11, 0.11) == 0.0 and B.cond_rd_binary(0.11, 0.3) == 0.0
+    np.testing.assert_allclose(B.cond_rd_binary(0.25, [0.05, 0.1]),
+                               B.binary_entropy(0.25) - B.binary_entropy(np.array([0.05, 0.1])))
+
+
+# ---- Wyner–Ziv, binary
+@pytest.mark.parametrize("p", [0.05, 0.11, 0.25, 0.4])
+def test_wz_binary_envelope_properties(p):
+    dc, slope = B.wz_binary_critical(p)
+    assert 0 < dc < p
+    D = np.linspace(0, p, 4001)
+    r = B.wz_binary(p, D)
+    assert np.all(r <= g(p, D) + 1e-12)  # below g
+    assert np.all(np.diff(r, 2) >= -1e-12)  # convex
+    inner = (D > 0) & (D < p)
+    assert np.all(r[inner] > B.cond_rd_binary(p, D[inner]))  # strict rate loss on (0, p)
+    small = D <= dc
+    np.testing.assert_allclose(r[small], g(p, D[small]), atol=1e-15)  # equals g below d_c
+    assert B.wz_binary(p, p) == 0.0 and B.wz_binary(p, 0.5) == 0.0
+    assert B.wz_binary(p, 0.0) == pytest.approx(B.binary_entropy(p), abs=1e-15)
+    # tangency: the line through (p, 0) has the slope of g at d_c, and is continuous there
+    h = 1e-7
+    g_prime = (g(p, dc + h) - g(p, dc - h)) / (2 * h)
+    assert slope == pytest.approx(g_prime, rel=1e-6)
+    assert g(p, dc) / (dc - p) == pytest.approx(g_prime, rel=1e-6)
+    left, right = B.wz_binary(p, dc - 1e-9), B.wz_binary(p, dc + 1e-9)
+    assert abs(left - right) < 1e-7
+    # the line lies below g on (d_c, p): g is convex, so the tangent line is a supporting line
+    mid = (D > dc) & (D < p)
+    assert np.all(r[mid] < g(p, D[mid]))
+
+
+@pytest.mark.parametrize("p", [0.11, 0.25])
+def test_wz_binary_equals_brute_force_convex_hull(p):
+    D = np.linspace(0, p, 20001)
+    pts = np.vstack([np.c_[D, g(p, D)], [[p, 0.0]], [[p, 5.0], [0.0, 5.0]]])  # add a lid to close the hull
+    hull = ConvexHull(pts)
+    lower = []
+    for simplex, eq in zip(hull.simplices, hull.equations, strict=True):
+        if eq[1] < -1e-12:  # outward normal points down: a lower facet
+            lower.extend(simplex)
+    v = np.unique(lower)
+    v = v[np.argsort(pts[v, 0])]
+    D_test = np.linspace(1e-4, p - 1e-4, 777)
+    hull_vals = np.interp(D_test, pts[v, 0], pts[v, 1])
+    np.testing.assert_allclose(B.wz_binary(p, D_test), hull_vals, atol=2e-6)
+    # the hull's last vertex before (p, 0) is the tangency point
+    dc, _ = B.wz_binary_critical(p)
+    assert pts[v[-2], 0] == pytest.approx(dc, abs=2 * p / 20000)
+
+
+def test_wz_binary_edge_cases():
+    assert B.wz_binary(0.0, 0.1) == 0.0 and B.wz_binary(0.0, 0.0) == 0.0
+    D = np.linspace(0, 0.5, 11)
+    np.testing.assert_allclose(B.wz_binary(0.5, D), 1 - B.binary_entropy(D), atol=1e-15)
+    np.testing.assert_allclose(B.wz_binary([0.11, 0.25], 0.05),
+                               [B.wz_binary(0.11, 0.05), B.wz_binary(0.25, 0.05)])
+
+
+# ---- Blahut–Arimoto
+@pytest.mark.parametrize("p", [0.11, 0.25])
+def test_ba_wz_reproduces_wz_binary(p):
+    pxy = dsbs(p)
+    dc, slope_bits = B.wz_binary_critical(p)
+    s_crit = slope_bits * LN2
+    slopes = np.concatenate([s_crit * np.geomspace(1.0005, 4, 30), s_crit * np.linspace(0.3, 0.999, 4)])
+    R, D = B.wz_curve_ba(pxy, HAMMING, slopes)
+    assert np.max(np.abs(R - B.wz_binary(p, D))) < 1e-6
+    # Lagrangian check at every slope (this is where time sharing matters): BA's min of R − s·D equals the
+    # min over the exact envelope (evaluated on a fine D grid)
+    grid = np.linspace(0, p, 200001)
+    env = B.wz_binary(p, grid)
+    for s, r, d in zip(slopes, R, D, strict=True):
+        s_b = s / LN2
+        assert r - s_b * d == pytest.approx(np.min(env - s_b * grid), abs=1e-6)
+    # on a grid of D, the piecewise-linear interpolation of the BA points (plus the exact critical-slope
+    # point) matches the envelope to 1e-3 bit, including the linear part d_c < D < p
+    res = B.blahut_arimoto_wz(pxy, HAMMING, s_crit, return_details=True)
+    assert dc + 0.1 * (p - dc) < res.distortion < p - 0.1 * (p - dc)  # lands inside the segment
+    assert res.rate == pytest.approx(B.wz_binary(p, res.distortion), abs=1e-6)
+    # time sharing is active: T = "x̂ = y" (strategy (0, 1)) is used with probability strictly in (0, 1)
+    ident = next(i for i, t in enumerate(res.strategies) if tuple(t) == (0, 1))
+    assert 0.05 < res.output_pmf[ident] < 0.95
+    Ds = np.r_[D, res.distortion, 0.0]
+    Rs = np.r_[R, res.rate, B.binary_entropy(p)]
+    order = np.argsort(Ds)
+    D_grid = np.linspace(0.002, p, 60)
+    np.testing.assert_allclose(np.interp(D_grid, Ds[order], Rs[order]), B.wz_binary(p, D_grid), atol=1e-3)
+
+
+def test_ba_rd_binary_and_cond_rd():
+    for q in (0.2, 0.5):
+        R, D = B.rd_curve_ba([1 - q, q], HAMMING, [-1.5, -2.0, -4.0, -8.0])
+        np.testing.assert_allclose(R, B.rd_binary(q, D), atol=1e-9)
+        # at slope s, R'(D) = −h'(D) (bits) = s / ln 2  =>  D = 1 / (1 + e^{−s})
+        np.testing.assert_allclose(D[D < min(q, 1 - q)], 1 / (1 + np.exp([1.5, 2.0, 4.0, 8.0]))[D < min(q, 1 - q)],
+                                   atol=1e-8)
+    for s in (-2.0, -4.0):
+        r, d = B.blahut_arimoto_cond_rd(dsbs(0.11), HAMMING, s)
+        assert r == pytest.approx(B.cond_rd_binary(0.11, d), abs=1e-9)
+
+
+def test_ba_gaussian_grid_approaches_rd_gaussian():
+    # Lattice sampling of a Gaussian is exact up to theta-function terms ~ exp(−2π² D / Δ²) (< 1e-12 here) and
+    # the ±6σ truncation removes ~1e-7 of variance, so 1e-6 bit is a safe but tight tolerance.
+    step = 0.1
+    grid = np.arange(-6, 6 + step / 2, step)
+    slopes = np.array([-1.0, -2.0, -4.0, -8.0, -16.0])
+    R, D = B.rd_density_ba(lambda x: np.exp(-x**2 / 2), grid, slopes, tol=1e-10, max_iter=2000)
+    np.testing.assert_allclose(R, B.rd_gaussian(1.0, D), atol=1e-6)
+    np.testing.assert_allclose(D, -1 / (2 * slopes), rtol=1e-6)
+
+
+def test_ba_exponential_between_bounds():
+    # Exp(1) under MSE: Shannon lower bound log2(e) − ½ log2(2πeD) ≤ R(D) ≤ Gaussian bound ½ log2(1/D)
+    R, D = B.rd_exponential_ba(1.0, slopes=[-1.0, -4.0], step=0.1, width=12.0)
+    slb = B.shannon_lower_bound(math.log2(math.e), D)
+    assert np.all(R > slb + 0.05) and np.all(R < B.rd_gaussian(1.0, D) - 0.05)
+    assert np.all(np.diff(R[np.argsort(D)]) < 0)
+
+
+def test_ba_wz_ternary_sandwich():
+    from wzcore.sources import TernarySource
+
+    pxy = TernarySource().p_xy()
+    d = 1.0 - np.eye(3)
+    for s in (-1.0, -2.0, -4.0):
+        r_wz, d_wz = B.blahut_arimoto_wz(pxy, d, s)
+        r_c, d_c = B.blahut_arimoto_cond_rd(pxy, d, s)
+        r_p, d_p = B.blahut_arimoto_rd(pxy.sum(1), d, s)
+        s_b = s / LN2
+        # nested feasible sets: Lagrangians ordered cond ≤ WZ ≤ point-to-point
+        assert r_c - s_b * d_c <= r_wz - s_b * d_wz + 1e-9
+        assert r_wz - s_b * d_wz <= r_p - s_b * d_p + 1e-9
+        assert 0 <= r_wz <= B.conditional_entropy(pxy) + 1e-12
+
+
+# ---- validation
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: B.binary_entropy(1.2),
+        lambda: B.binary_entropy(-0.1),
+        lambda: B.entropy([0.5, 0.6]),
+        lambda: B.entropy([1.2, -0.2]),
+        lambda: B.conditional_entropy([0.5, 0.5]),
+        lambda: B.mutual_information(np.full((2, 2), 0.25 + 1e-8)),
+        lambda: B.rd_gaussian(-1.0, 0.1),
+        lambda: B.rd_gaussian(1.0, -0.1),
+        lambda: B.wz_gaussian(0.0, 0.1),
+        lambda: B.rd_binary(1.5, 0.1),
+        lambda: B.wz_binary(0.7, 0.1),
+        lambda: B.wz_binary(0.11, -0.01),
+        lambda: B.wz_binary_critical(-0.1),
+        lambda: B.cond_rd_binary(0.6, 0.1),
+        lambda: B.blahut_arimoto_rd([0.5, 0.5], HAMMING, 1.0),
+        lambda: B.blahut_arimoto_rd([0.5, 0.5], np.ones((3, 2)), -1.0),
+        lambda: B.blahut_arimoto_wz(dsbs(0.1), np.ones((3, 2)), -1.0),
+        lambda: B.blahut_arimoto_wz(dsbs(0.1) * 1.1, HAMMING, -1.0),
+        lambda: B.blahut_arimoto_wz(np.full((2, 12), 1 / 24), np.ones((2, 3)), -1.0),  # 3^12 strategies
+        lambda: B.laplace_diff_entropy(0.0),
+        lambda: B.rd_density_ba(lambda x: np.exp(-x), np.array([0.0, 0.1, 0.3]), [-1.0]),
+        lambda: B.slepian_wolf_region(dsbs(0.1)).polygon(0.5),
+    ],
+)
+def test_value_errors(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+def test_error_message_names_parameter():
+    with pytest.raises(ValueError, match=r"p must be in \[0, 1/2\]"):
+        B.wz_binary(0.7, 0.1)
+    with pytest.raises(ValueError, match="slope"):
+        B.blahut_arimoto_wz(dsbs(0.1), HAMMING, 0.5)
