@@ -33,6 +33,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 __all__ = [
+    "bpsk_awgn_cond_entropy",
     "BAResult",
     "SlepianWolfRegion",
     "binary_entropy",
@@ -325,6 +326,20 @@ def shannon_lower_bound(h_bits, D):
     D = _nonneg("D", D)
     with np.errstate(divide="ignore"):
         return _out(h_bits - 0.5 * np.log2(2 * math.pi * math.e * D))
+
+
+def bpsk_awgn_cond_entropy(sigma) -> float:
+    """H(X|Y) in bits for X ~ Bern(1/2) sent as ±1 through AWGN, Y = (1 − 2X) + σN (soft side information).
+
+    By symmetry H(X|Y) = E[log2(1 + e^{−L})] with the LLR L ~ N(μ, 2μ), μ = 2/σ²; evaluated by quadrature
+    on ±12 standard deviations (error far below 1e-9 bits).
+    """
+    sigma = float(_positive("sigma", sigma))
+    mu = 2.0 / sigma**2
+    sd = math.sqrt(2.0 * mu)
+    llr = np.linspace(mu - 12 * sd, mu + 12 * sd, 20_001)
+    pdf = np.exp(-0.5 * ((llr - mu) / sd) ** 2) / (sd * math.sqrt(2 * math.pi))
+    return float(np.trapezoid(pdf * np.logaddexp(0.0, -llr), llr) / math.log(2))
 
 
 def laplace_diff_entropy(scale):

@@ -265,3 +265,23 @@ def test_error_message_names_parameter():
         B.wz_binary(0.7, 0.1)
     with pytest.raises(ValueError, match="slope"):
         B.blahut_arimoto_wz(dsbs(0.1), HAMMING, 0.5)
+
+
+def test_bpsk_awgn_cond_entropy_against_monte_carlo_and_limits():
+    from wzcore.bounds import binary_entropy, bpsk_awgn_cond_entropy
+
+    rng = np.random.default_rng(7)
+    sigma = 0.8
+    x = rng.integers(0, 2, 400_000)
+    y = (1 - 2 * x) + sigma * rng.standard_normal(x.size)
+    post0 = 1 / (1 + np.exp(-2 * y / sigma**2))  # P(X = 0 | y)
+    h_mc = binary_entropy(np.clip(post0, 1e-300, 1 - 1e-16)).mean()
+    se = binary_entropy(np.clip(post0, 1e-300, 1 - 1e-16)).std() / np.sqrt(x.size)
+    assert abs(bpsk_awgn_cond_entropy(sigma) - h_mc) < 5 * se
+    # soft information is worth more than its hard decision: H(X|Y) < h(Q(1/sigma))
+    from scipy.stats import norm
+
+    assert bpsk_awgn_cond_entropy(sigma) < binary_entropy(norm.sf(1 / sigma)) - 0.05
+    assert bpsk_awgn_cond_entropy(0.05) < 1e-9 and abs(bpsk_awgn_cond_entropy(50.0) - 1) < 1e-3
+    with pytest.raises(ValueError, match="sigma"):
+        bpsk_awgn_cond_entropy(0.0)
