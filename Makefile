@@ -37,7 +37,7 @@ _build:
 	mkdir -p _build
 
 lint: install _build
-	@$(call timed,lint,$(BIN)/ruff check wzcore tests tools)
+	@$(call timed,lint,$(BIN)/ruff check wzcore tests tools chapters/src)
 
 unit: install _build
 	@$(call timed,unit tests,$(PY) -m pytest tests/unit -q)

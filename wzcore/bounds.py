@@ -33,13 +33,13 @@ import numpy as np
 from scipy.optimize import brentq
 
 __all__ = [
-    "bpsk_awgn_cond_entropy",
     "BAResult",
     "SlepianWolfRegion",
     "binary_entropy",
     "blahut_arimoto_cond_rd",
     "blahut_arimoto_rd",
     "blahut_arimoto_wz",
+    "bpsk_awgn_cond_entropy",
     "cond_rd_binary",
     "conditional_entropy",
     "entropy",

@@ -44,10 +44,13 @@ __all__ = [
     "NTC",
     "DeepFactorized",
     "count_intervals_per_index",
+    "db_gap_at_rate",
+    "decoder_outputs",
     "evaluate",
     "fit_ntc",
     "quantization_cells_1d",
     "quantization_cells_2d",
+    "scalar_quantizer_1d",
 ]
 
 LIKELIHOOD_BOUND = 1e-9
@@ -543,3 +546,72 @@ def count_intervals_per_index(indices: Any) -> dict[int, int]:
     vals, counts = np.unique(k[starts], return_counts=True)
     return {int(v): int(c) for v, c in zip(vals, counts, strict=True)}
 
+
+
+@torch.no_grad()
+def decoder_outputs(model: NTC, k: Any, y: Any = None) -> np.ndarray:
+    """x̂ = g_s(k + o) (or g_s([k + o, y]) for every y) for integer latents k, float64.
+
+    ``k`` has shape (K, dim_u) (or (K,) when dim_u = 1). Without side information the result has shape
+    (K, dim_x); with ``y`` of shape (M, dim_y) (or (M,)) it is (K, M, dim_x): the decoder's reconstruction of
+    index k as the side information varies (the right panel of the review's Fig. 3).
+    """
+    k_arr = np.asarray(k, dtype=np.float64)
+    if k_arr.ndim == 1 and model.dim_u == 1:
+        k_arr = k_arr[:, None]
+    if k_arr.ndim != 2 or k_arr.shape[1] != model.dim_u or not np.all(k_arr == np.round(k_arr)):
+        raise ValueError(f"k must be integers of shape (K, {model.dim_u}), got shape {k_arr.shape}")
+    dev = model._device
+    u_hat = torch.as_tensor(k_arr + model.quantization_offset(), dtype=torch.float32, device=dev)
+    if model.dim_y == 0:
+        if y is not None:
+            raise ValueError("y must be None for a model without side information (dim_y = 0)")
+        return model.synthesis(u_hat, None).double().cpu().numpy()
+    if y is None:
+        raise ValueError(f"y is required: the model has dim_y = {model.dim_y}")
+    yt = _as_2d(y, model.dim_y, "y", dev)
+    K, M = u_hat.shape[0], yt.shape[0]
+    out = model.synthesis(u_hat.repeat_interleave(M, dim=0), yt.repeat(K, 1))
+    return out.double().cpu().numpy().reshape(K, M, model.dim_x)
+
+
+def scalar_quantizer_1d(model: NTC, x_grid: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The scalar quantizer an NTC with dim_x = dim_u = 1 and no side information implements on a grid.
+
+    Returns (thresholds, k, points): the midpoints between consecutive grid points where the index
+    k = round(g_a(x) − o) changes, the index of each cell in order along the (sorted) grid, and its
+    reconstruction g_s(k + o). Resolution is the grid spacing.
+    """
+    if model.dim_x != 1 or model.dim_u != 1 or model.dim_y != 0:
+        raise ValueError("scalar_quantizer_1d needs dim_x = dim_u = 1 and dim_y = 0, got "
+                         f"{model.dim_x}, {model.dim_u}, {model.dim_y}")
+    g = np.asarray(x_grid, dtype=np.float64).reshape(-1)
+    if g.size < 2 or not np.all(np.diff(g) > 0):
+        raise ValueError("x_grid must be strictly increasing with at least 2 points")
+    k = model.latents(g[:, None])[:, 0]
+    change = np.flatnonzero(k[1:] != k[:-1])
+    thresholds = 0.5 * (g[change] + g[change + 1])
+    cells = k[np.r_[0, change + 1]]
+    return thresholds, cells, decoder_outputs(model, cells)[:, 0]
+
+
+def db_gap_at_rate(rate: Any, mse: Any, ref_rate: Any, ref_mse: Any) -> np.ndarray:
+    """10 log10(mse / D_ref(rate)) in dB: distance of operating points to a reference curve at equal rate.
+
+    D_ref is the reference curve (``ref_rate``, ``ref_mse``: points of an operational or theoretical R(D)
+    curve) interpolated linearly in (rate, dB); positive means worse than the reference. Rates outside
+    the reference's range raise (no extrapolation).
+    """
+    R = np.atleast_1d(np.asarray(rate, dtype=np.float64))
+    D = np.atleast_1d(np.asarray(mse, dtype=np.float64))
+    Rr = np.asarray(ref_rate, dtype=np.float64).reshape(-1)
+    Dr = np.asarray(ref_mse, dtype=np.float64).reshape(-1)
+    if R.shape != D.shape or Rr.shape != Dr.shape or Rr.size < 2:
+        raise ValueError("rate/mse and ref_rate/ref_mse must be matching arrays (the reference with >= 2 points)")
+    if np.any(D <= 0) or np.any(Dr <= 0):
+        raise ValueError("mse and ref_mse must be > 0")
+    o = np.argsort(Rr)
+    Rr, Dr = Rr[o], Dr[o]
+    if np.any(R < Rr[0]) or np.any(R > Rr[-1]):
+        raise ValueError(f"rate must lie in the reference's range [{Rr[0]:.4g}, {Rr[-1]:.4g}], got {R}")
+    return 10 * np.log10(D) - np.interp(R, Rr, 10 * np.log10(Dr))

@@ -83,3 +83,71 @@ def index_bands(ax: plt.Axes, x_grid: np.ndarray, index: np.ndarray, k: int | No
         lo = x_grid[s] if s == 0 else 0.5 * (x_grid[s - 1] + x_grid[s])
         hi = x_grid[e - 1] if e == len(index) else 0.5 * (x_grid[e - 1] + x_grid[e])
         ax.axvspan(lo, hi, color=colors[int(index[s]) % len(colors)], alpha=alpha, lw=0)
+
+
+def binning_picture(x_grid: np.ndarray, index: np.ndarray, y_grid: np.ndarray, recon: np.ndarray,
+                    k: int | None = None, title: str | None = None,
+                    xy_samples: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[plt.Figure, np.ndarray]:
+    """The review's Fig. 3 for any Wyner–Ziv quantizer, in two panels.
+
+    Left: the encoder's cells over x, coloured by index (``index[i]`` is the index of ``x_grid[i]``); a colour
+    recurring in disjoint intervals is binning. Right: the decoder's reconstruction x̂(k, y) against y, one
+    curve per index in the same colour (``recon[k]`` over ``y_grid``; NaN where undefined), optionally over a
+    scatter of (y, x) samples. Returns (figure, axes).
+    """
+    index = np.asarray(index)
+    recon = np.atleast_2d(np.asarray(recon, dtype=float))
+    n_k = int(k if k is not None else max(index.max() + 1, recon.shape[0]))
+    if recon.shape[1] != np.asarray(y_grid).size:
+        raise ValueError(f"recon must have shape (K, len(y_grid)), got {recon.shape}")
+    colors = index_colors(n_k)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.0), constrained_layout=True)
+    index_bands(axes[0], np.asarray(x_grid), index, n_k, alpha=0.55)
+    axes[0].set_xlim(float(np.min(x_grid)), float(np.max(x_grid)))
+    axes[0].set_yticks([])
+    axes[0].set_xlabel("source x")
+    axes[0].set_title("encoder: index k over x")
+    handles = [mpl.patches.Patch(color=colors[j], alpha=0.55, label=f"k = {j}") for j in range(n_k)]
+    axes[0].legend(handles=handles, ncol=min(n_k, 8), loc="upper center", bbox_to_anchor=(0.5, -0.18),
+                   fontsize="small")
+    if xy_samples is not None:
+        axes[1].scatter(xy_samples[1], xy_samples[0], s=2, color="0.6", alpha=0.3, label="samples (y, x)")
+    for j in range(recon.shape[0]):
+        axes[1].plot(y_grid, recon[j], color=colors[j % len(colors)], lw=1.6)
+    axes[1].set_xlabel("side information y")
+    axes[1].set_ylabel(r"reconstruction $\hat x(k, y)$")
+    axes[1].set_title("decoder: one curve per index k")
+    if title:
+        fig.suptitle(title)
+    return fig, axes
+
+
+def cells_2d(ax: plt.Axes, xx: np.ndarray, yy: np.ndarray, labels: np.ndarray,
+             points: np.ndarray | None = None, samples: np.ndarray | None = None, alpha: float = 0.45) -> None:
+    """Quantization cells of a 2-D quantizer (Ballé et al.'s NTC banana picture).
+
+    ``labels`` (shape of the meshgrid ``xx``, ``yy``) is the cell of each grid point; cells are filled with
+    the colour-blind palette (label mod 10, so neighbours rarely share a colour) and outlined in black.
+    ``points`` (K, 2): reconstruction points (black dots); ``samples`` (N, 2): source samples (grey).
+    """
+    labels = np.asarray(labels)
+    if not (labels.shape == np.shape(xx) == np.shape(yy)) or labels.ndim != 2:
+        raise ValueError(f"xx, yy and labels must be 2-D of one shape, got {np.shape(xx)}, {np.shape(yy)}, "
+                         f"{labels.shape}")
+    _, dense = np.unique(labels, return_inverse=True)
+    dense = dense.reshape(labels.shape)
+    cmap = mpl.colors.ListedColormap(index_colors(10))
+    extent = (float(xx.min()), float(xx.max()), float(yy.min()), float(yy.max()))
+    ax.imshow(dense % 10, origin="lower", extent=extent, cmap=cmap, vmin=-0.5, vmax=9.5, alpha=alpha,
+              interpolation="nearest", aspect="equal")
+    edge = np.zeros(labels.shape, dtype=bool)
+    edge[:, 1:] |= labels[:, 1:] != labels[:, :-1]
+    edge[1:, :] |= labels[1:, :] != labels[:-1, :]
+    ax.contour(xx, yy, edge.astype(float), levels=[0.5], colors="k", linewidths=0.6)
+    if samples is not None:
+        ax.scatter(samples[:, 0], samples[:, 1], s=1, color="0.35", alpha=0.25, label="samples", rasterized=True)
+    if points is not None:
+        ax.scatter(points[:, 0], points[:, 1], s=14, color="k", zorder=3, label="reconstructions")
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.grid(False)

@@ -40,6 +40,7 @@ __all__ = [
     "design_ecsq",
     "ecsq_curve",
     "entropy_bits",
+    "gaussian_cell_moments",
     "optimise_coset",
 ]
 
@@ -249,6 +250,24 @@ def _trunc_moments(a: np.ndarray, b: np.ndarray):
     m1 = np.clip(m1, a, b)
     m2 = np.maximum(m2, m1**2)
     return logZ, m1, m2
+
+
+def gaussian_cell_moments(lo: np.ndarray, hi: np.ndarray, mean: np.ndarray,
+                          std: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """(log P(lo <= X < hi), E[X | lo <= X < hi]) for X ~ N(mean, std^2), broadcast; lo, hi may be +-inf.
+
+    Tail-stable (log_ndtr): the posterior cell masses and MMSE reconstructions of a quantizer cell given
+    Gaussian side information (used by :mod:`wzcore.swc_nq`).
+    """
+    std = np.asarray(std, dtype=np.float64)
+    if np.any(~np.isfinite(std)) or np.any(std <= 0):
+        raise ValueError("std must be finite and > 0")
+    lo, hi, mean = (np.asarray(v, dtype=np.float64) for v in (lo, hi, mean))
+    if np.any(~(lo < hi)):
+        raise ValueError("need lo < hi for every cell")
+    a, b = (lo - mean) / std, (hi - mean) / std
+    logZ, z1, _ = _trunc_moments(a, b)
+    return logZ, mean + std * z1
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -329,3 +329,50 @@ def test_compress_rejects_non_finite_and_absurd_inputs():
         m.compress(torch.tensor([[float("nan")]]))
     with pytest.raises(ValueError, match="at most"):
         m.compress(torch.tensor([[-1e9], [1e9]]))
+
+
+# ---- scalar quantizer view, decoder outputs, gaps ----------------------------------------------------
+def _uniform_ntc(step: float, dim_y: int = 0) -> ntc.NTC:
+    """NTC with linear g_a(x) = x / step (no offset) and linear g_s(u, y) = step·u + 2·y."""
+    m = ntc.NTC(1, 1, hidden=(), dim_y=dim_y, offset_heuristic=False)
+    with torch.no_grad():
+        m.g_a[0].weight.fill_(1 / step)
+        m.g_a[0].bias.zero_()
+        m.g_s[0].weight.copy_(torch.tensor([[step] + [2.0] * dim_y]))
+        m.g_s[0].bias.zero_()
+    return m
+
+
+def test_scalar_quantizer_1d_of_a_uniform_quantizer():
+    step = 0.75
+    grid = np.linspace(-2.0, 2.0, 4001)  # spacing 1e-3
+    t, k, pts = ntc.scalar_quantizer_1d(_uniform_ntc(step), grid)
+    want = step * (np.arange(-3, 3) + 0.5)  # thresholds ±0.375, ±1.125, ±1.875 inside [-2, 2]
+    np.testing.assert_allclose(t, want, atol=1e-3)
+    np.testing.assert_array_equal(k, np.arange(-3, 4))
+    np.testing.assert_allclose(pts, step * k, rtol=1e-6)
+    with pytest.raises(ValueError, match="dim_y = 0"):
+        ntc.scalar_quantizer_1d(_uniform_ntc(step, dim_y=1), grid)
+
+
+def test_decoder_outputs_with_side_information():
+    m = _uniform_ntc(0.5, dim_y=1)
+    y = np.array([-1.0, 0.0, 1.0])
+    out = ntc.decoder_outputs(m, [0, 3], y)
+    assert out.shape == (2, 3, 1)
+    np.testing.assert_allclose(out[:, :, 0], 0.5 * np.array([[0], [3]]) + 2 * y[None, :], rtol=1e-6)
+    with pytest.raises(ValueError, match="y is required"):
+        ntc.decoder_outputs(m, [0])
+    with pytest.raises(ValueError, match="integers"):
+        ntc.decoder_outputs(m, [0.5], y)
+
+
+def test_db_gap_at_rate():
+    R = np.array([1.0, 2.0, 3.0])
+    D = 2.0 ** (-2 * R)  # 6.02 dB per bit, linear in dB
+    gap = ntc.db_gap_at_rate([1.5, 2.5], 2 * 2.0 ** (-2 * np.array([1.5, 2.5])), R, D)
+    np.testing.assert_allclose(gap, 10 * np.log10(2), rtol=1e-12)
+    with pytest.raises(ValueError, match="range"):
+        ntc.db_gap_at_rate(3.5, 0.1, R, D)
+    with pytest.raises(ValueError, match="> 0"):
+        ntc.db_gap_at_rate(1.5, 0.0, R, D)

@@ -255,3 +255,18 @@ def test_optimise_coset():
         Q.optimise_coset(VX, VN)
     with pytest.raises(ValueError, match="no \\(step, M\\)"):
         Q.optimise_coset(VX, VN, rate=0.5, steps=[0.01], Ms=[4])
+
+
+# ---------------------------------------------------------------------------------------------- cell moments
+def test_gaussian_cell_moments_match_truncnorm():
+    lo = np.array([-np.inf, -1.0, 0.3, 5.0, -12.0])
+    hi = np.array([-2.0, 0.5, 0.4, np.inf, -11.0])
+    mean, std = 0.2, 1.3
+    logZ, m = Q.gaussian_cell_moments(lo, hi, mean, std)
+    a, b = (lo - mean) / std, (hi - mean) / std
+    np.testing.assert_allclose(logZ, np.log(norm.cdf(b) - norm.cdf(a)), rtol=1e-10)
+    np.testing.assert_allclose(m, truncnorm.mean(a, b, loc=mean, scale=std), rtol=1e-8)
+    with pytest.raises(ValueError, match="std"):
+        Q.gaussian_cell_moments(lo, hi, mean, 0.0)
+    with pytest.raises(ValueError, match="lo < hi"):
+        Q.gaussian_cell_moments(1.0, 1.0, 0.0, 1.0)

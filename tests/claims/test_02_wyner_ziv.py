@@ -1,0 +1,79 @@
+"""Chapter 2 sidecars against theory: Wyner–Ziv bounds, coset quantizer and SWC-NQ operating points."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from wzcore import bounds
+from wzcore.results import load_sidecar
+
+CHAPTER = "02_wyner_ziv"
+SCALAR_LOSS_DB = 10 * np.log10(np.pi * np.e / 6)  # 1.533 dB
+
+
+def _load(profile: str, name: str) -> dict:
+    try:
+        return load_sidecar(profile, CHAPTER, name)["data"]
+    except FileNotFoundError:
+        pytest.skip(f"no {profile} sidecar {name} for {CHAPTER}: run the chapter first")
+
+
+def test_dsbs_ba_on_closed_form(profile):
+    d = _load(profile, "dsbs_bounds")
+    p = d["p"]
+    D, R = np.array(d["ba_D"]), np.array(d["ba_R"])
+    np.testing.assert_allclose(R, bounds.wz_binary(p, D), atol=1e-6)
+    Dg = np.array(d["D"])
+    np.testing.assert_allclose(d["R_wz"], bounds.wz_binary(p, Dg), atol=1e-12)
+    inside = (Dg > 1e-3) & (Dg < p - 1e-3)
+    assert np.all(np.array(d["R_wz"])[inside] > np.array(d["R_cond"])[inside])
+    dc, _ = bounds.wz_binary_critical(p)
+    assert abs(d["d_c"] - dc) < 1e-12 and 0 < dc < p
+
+
+def test_ternary_ba_sandwich(profile):
+    d = _load(profile, "ternary_ba")
+    assert d["sandwich_low"] and d["sandwich_high"]
+    # the largest WZ rate (D -> 0) equals H(X|Y) of the source, below H(X)
+    assert max(d["wz_R"]) < max(d["x_R"])
+    assert min(d["wz_D"]) >= 0 and max(d["wz_D"]) <= d["D_max_wz"] + 1e-9
+
+
+def test_coset_points_against_bounds(profile):
+    d = _load(profile, "rd_gaussian")
+    cv = d["cond_var"]
+    assert cv <= 0.1
+    R, D = np.array(d["coset_real_R"]), np.array(d["coset_real_D"])
+    assert np.all(R < bounds.rd_gaussian(1.0, D))  # beats every point-to-point code
+    assert np.all(R > bounds.wz_gaussian(cv, D))
+    # real bytes cost at most the header + ~1 % over the exact entropy H(K)
+    assert np.all(R - np.array(d["coset_real_exact_R"]) < 0.03)
+    gap_sw = np.array(d["gap_sw_db"])
+    tol = 0.3 if profile == "quick" else 0.15
+    hi = [i for i, r in enumerate(d["coset_rates"]) if r >= 2.0]
+    assert np.all(np.abs(gap_sw[hi] - SCALAR_LOSS_DB) < tol)  # approaches 1.53 dB at high rate
+    assert np.all(np.array(d["gap_real_db"]) > gap_sw)
+
+
+def test_ecsq_reference_is_p2p(profile):
+    d = _load(profile, "rd_gaussian")
+    R, D = np.array(d["ecsq_R"]), np.array(d["ecsq_D"])
+    gap = 10 * np.log10(D / 2.0 ** (-2 * R))
+    assert np.all(gap > 0) and np.all(gap < SCALAR_LOSS_DB + 0.05)
+
+
+def test_swc_nq_operating_points(profile):
+    d = _load(profile, "rd_gaussian")
+    cv = d["cond_var"]
+    R, H, D = np.array(d["swc_R"]), np.array(d["swc_H"]), np.array(d["swc_D"])
+    step = np.array(d["swc_step"])
+    assert d["swc_exact"]
+    assert np.all(R < bounds.rd_gaussian(1.0, D))
+    assert np.all(R > H) and np.all(H > bounds.wz_gaussian(cv, D))
+    assert np.all(D < step**2 / 12 * 1.05)  # MMSE reconstruction of exactly decoded cells
+    # ideal rate ≈ h(X|Y) − log2 Δ at the finest step (high resolution)
+    h_hr = 0.5 * np.log2(2 * np.pi * np.e * cv) - np.log2(step.min())
+    assert abs(H[np.argmin(step)] - h_hr) < 0.05
+    # real overhead (LDPC loss, rate grid, container) stays below 0.6 bit at n = swc_n
+    assert np.all(R - H < 0.6)
