@@ -213,7 +213,7 @@ x_ban, _ = banana.sample(cfg.n_eval, rng)
 ban_model, _ = ntc.fit_ntc(banana, 2, 2, cfg.banana_lam, hidden=cfg.banana_hidden,
                            **{**train_kw, "steps": cfg.banana_steps})
 ban_eval = ntc.evaluate(ban_model, x_ban)
-lo_b, hi_b = np.quantile(x_ban, 0.0005, axis=0) - 1.5, np.quantile(x_ban, 0.9995, axis=0) + 1.5
+lo_b, hi_b = np.quantile(x_ban, 0.003, axis=0) - 1.0, np.quantile(x_ban, 0.997, axis=0) + 1.0
 xx, yy = np.meshgrid(np.linspace(lo_b[0], hi_b[0], cfg.banana_grid), np.linspace(lo_b[1], hi_b[1], cfg.banana_grid))
 labels = ntc.quantization_cells_2d(ban_model, xx, yy)
 k_used = np.unique(ban_model.latents(x_ban[:20_000]), axis=0)
@@ -230,7 +230,7 @@ ax.set_xlabel("$x_1$")
 ax.set_ylabel("$x_2$")
 ax.set_title(f"NTC on the banana source, λ = {cfg.banana_lam:g}: "
              f"{ban_eval['rate_bits_real']:.2f} bits/sample")
-ax.legend(loc="upper right", fontsize="small", frameon=True)
+ax.legend(loc="lower left", fontsize="small", frameon=True)
 run.save_figure(fig, "banana_cells", {
     "lam": cfg.banana_lam, "rate_real": ban_eval["rate_bits_real"], "rate_model": ban_eval["rate_bits_model"],
     "mse": ban_eval["mse"], "recon": recon_ban, "n_cells_used": len(k_used), "lo": lo_b, "hi": hi_b,
@@ -313,7 +313,7 @@ for name in si:
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), constrained_layout=True)
-Dp = np.geomspace(4e-3, 2.0, 300)
+Dp = np.geomspace(min(float(si[n]["D"].min()) for n in si) / 2, 2.0, 300)
 ax = axes[0]
 o = np.argsort(ba_D)
 plotting.bound(ax, 10 * np.log10(ba_D[o]), ba_R[o], r"$R_X(D)$ (Laplace, no side information)", color="k")

@@ -1,0 +1,91 @@
+"""Chapter 3 sidecars against theory: NTC vs optimal ECSQ and R(D) on Laplace, NTC with decoder SI vs R_WZ."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from wzcore import bounds, ntc
+from wzcore.results import load_sidecar
+
+CHAPTER = "03_ntc"
+SCALAR_LOSS_DB = 10 * np.log10(np.pi * np.e / 6)  # 1.533 dB
+H_LAPLACE = math.log2(2 * math.e)  # h(Laplace(0, 1)) in bits
+H_EXP = math.log2(math.e)  # h(Exp(1)) in bits
+
+
+def _load(profile: str, name: str) -> dict:
+    try:
+        return load_sidecar(profile, CHAPTER, name)["data"]
+    except FileNotFoundError:
+        pytest.skip(f"no {profile} sidecar {name} for {CHAPTER}: run the chapter first")
+
+
+def test_ntc_on_laplace_meets_ecsq(profile):
+    d = _load(profile, "rd_laplace")
+    R, Rm, D = np.array(d["ntc_R_real"]), np.array(d["ntc_R_model"]), np.array(d["ntc_D"])
+    gap = ntc.db_gap_at_rate(R, D, d["ecsq_R"], d["ecsq_D"])
+    np.testing.assert_allclose(gap, d["gap_ecsq_db"], atol=1e-9)
+    tol = 0.3 if profile == "quick" else 0.15  # measured (CPU, full): at most 0.10 dB
+    assert np.all(np.abs(gap) < tol)
+    assert abs(d["ste_gap_db"]) < 2 * tol  # the straight-through variant lands near the ECSQ too
+    # no operating point beats the Shannon lower bound (a certified bound on R(D))
+    assert np.all(Rm > bounds.shannon_lower_bound(H_LAPLACE, D))
+    # real bitstream: above the model rate, by at most the header and 1 %
+    assert np.all(R >= Rm) and np.all(R < 1.01 * Rm)
+
+
+def test_ecsq_and_ba_against_bounds(profile):
+    d = _load(profile, "rd_laplace")
+    ba_R, ba_D = np.array(d["ba_R"]), np.array(d["ba_D"])
+    # BA R(D) on a grid sits on or above the Shannon lower bound (up to the discretisation, ~1e-3 bit)
+    assert np.all(ba_R > bounds.shannon_lower_bound(H_LAPLACE, ba_D) - 2e-3)
+    # the optimal ECSQ is worse than R(D) but by less than the high-rate scalar loss (1.53 dB)
+    eR, eD = np.array(d["ecsq_R"]), np.array(d["ecsq_D"])
+    inside = (eR > ba_R.min()) & (eR < ba_R.max())
+    g = ntc.db_gap_at_rate(eR[inside], eD[inside], ba_R, ba_D)
+    assert np.all(g > -0.02) and np.all(g < SCALAR_LOSS_DB + 0.05)
+
+
+def test_learned_dead_zone(profile):
+    d = _load(profile, "laplace_quantizer")
+    assert d["zero_cell_ntc"] > d["step_ntc"]  # a dead zone
+    assert abs(d["zero_cell_ntc"] - d["zero_cell_ecsq"]) < 0.1 * d["zero_cell_ecsq"]
+    assert d["max_threshold_diff"] < (0.1 if profile == "quick" else 0.06)
+    t = np.array(d["ntc_thresholds"])
+    inner = np.abs(t) < 4
+    np.testing.assert_allclose(t[inner], -t[inner][::-1], atol=0.1)  # symmetric like the source
+
+
+def test_side_info_ntc_does_not_bin(profile):
+    d = _load(profile, "rd_side_info")
+    for name in ("sign", "qg"):
+        assert d[name]["runs_max"] == 1
+        for runs in d[name]["runs"]:
+            assert set(runs.values()) == {1} and len(runs) >= 3
+    for name in ("sign", "qg"):
+        fig = _load(profile, f"no_binning_{name}")
+        assert set(ntc.count_intervals_per_index(fig["index"]).values()) == {1}
+
+
+def test_side_info_ntc_far_above_wz(profile):
+    d = _load(profile, "rd_side_info")
+    margin = d["wz_margin_bits"]
+    # quadratic-Gaussian: closed-form R_WZ
+    q = d["qg"]
+    R, D = np.array(q["R_real"]), np.array(q["D"])
+    np.testing.assert_allclose(q["R_wz"], bounds.wz_gaussian(d["qg_cond_var"], D), atol=1e-12)
+    assert np.all(R - bounds.wz_gaussian(d["qg_cond_var"], D) > margin)
+    assert np.all(R > bounds.rd_gaussian(1.0, D) - 0.5)  # near the point-to-point curve
+    # sign SI: R_WZ = R(D) of Exp(1); the interpolated BA value is above the Shannon lower bound
+    s = d["sign"]
+    R, D, Rwz = np.array(s["R_real"]), np.array(s["D"]), np.array(s["R_wz"])
+    assert np.all(Rwz >= bounds.shannon_lower_bound(H_EXP, D) - 2e-3)
+    assert np.all(R - Rwz > margin)
+    # ... and it realises only a fraction of the saving side information could buy over the ECSQ without it
+    for name in ("sign", "qg"):
+        x = d[name]
+        frac = (np.array(x["R_ecsq"]) - np.array(x["R_real"])) / (np.array(x["R_ecsq"]) - np.array(x["R_wz"]))
+        assert np.all(frac < (0.6 if name == "sign" else 0.2))  # measured: ≤ 0.50 (sign, λ = 10), ≤ 0.05 (qg)
