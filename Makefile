@@ -9,7 +9,7 @@ PROFILE ?= auto
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
-NBVAL_FLAGS := --nbval-lax --sanitize-with tests/nbval_sanitize.cfg --nbval-kernel-name wz-companion -p no:cacheprovider
+NBVAL_FLAGS := --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-kernel-name wz-companion -p no:cacheprovider
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 

@@ -216,7 +216,7 @@ register(
                    ba_lams=(1.0, 1.5, 2.2, 3.2, 4.6, 6.8, 10.0, 15.0, 22.0, 32.0, 46.0, 68.0, 100.0, 160.0),
                    ba_step=0.025, sign_lams=(10.0, 20.0, 42.0, 80.0),
                    qg_lams=(60.0, 100.0, 200.0, 400.0), banana_steps=10_000, n_eval=500_000,
-                   cell_grid=20001, banana_grid=500, ecsq_tol_db=0.15),
+                   cell_grid=20001, banana_grid=500, ecsq_tol_db=0.1),
 )
 # ---- end chapter 03 ----
 

@@ -281,8 +281,10 @@ except ValueError as err:
 #
 # Each plane's syndrome rate is the smallest of a grid of PEG LDPC codes of length $n$ =
 # {glue:text}`swc_n:d` that decodes, as a rate-adaptive feedback scheme does (LDPCA in distributed video
-# coding {cite}`varodayan2006rate`): the decoder asks for more syndrome bits until its CRC passes. The rate
-# is counted from the real bitstream — headers, per-plane modes and CRCs included.
+# coding {cite}`varodayan2006rate`): the decoder asks for more syndrome bits until its CRC passes. The
+# simulation emulates that loop at the encoder (which is handed the decoder's posterior only to pick the
+# plane modes, as the feedback would); the feedback requests themselves are not counted. The rate is counted
+# from the real bitstream — headers, per-plane modes and CRCs included.
 
 # %%
 swc_rows = []

@@ -406,9 +406,9 @@ for name, d in si.items():
 
 # %%
 def empirical_entropy(k):
+    """Entropy (bits) of the empirical distribution of the transmitted index tuples."""
     _, counts = np.unique(k, axis=0, return_counts=True)
-    p = counts / counts.sum()
-    return float(-(p * np.log2(p)).sum())
+    return qz.entropy_bits(counts / counts.sum())
 
 
 table = [("Laplace", lam, m, e, x_lap) for lam, m, e in zip(cfg.laplace_lams, lap_models, lap_eval, strict=True)]

@@ -14,13 +14,7 @@ from wzcore.coding import CorruptStreamError, payload_bits
 F64 = torch.float64
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny models: one thread is fastest and avoids OpenMP contention on shared CPUs."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _random_density(channels: int = 2, seed: int = 0) -> ntc.DeepFactorized:
