@@ -16,5 +16,6 @@ def test_template_executes_with_papermill(tmp_path, monkeypatch):
     out = book.execute(template, "quick", root=tmp_path, progress=False)
     nb = json.loads(out.read_text())
     last = [c for c in nb["cells"] if c["cell_type"] == "code"][-1]
-    assert "PASS sample_variance" in "".join(o.get("text", "") for o in last["outputs"])
+    text = "".join("".join(o.get("text", "")) for o in last["outputs"])  # nbformat text: str or list of str
+    assert "PASS sample_variance" in text
     assert (tmp_path / "results" / "quick" / "_template" / "histogram.json").exists()
