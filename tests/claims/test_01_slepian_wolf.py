@@ -7,17 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from wzcore import bounds, results
+from wzcore import bounds
 from wzcore import slepian_wolf as sw
+
+from .sidecars import load_or_skip
 
 CHAPTER = "01_slepian_wolf"
 
 
 def _sidecar(profile: str, name: str) -> dict:
-    try:
-        return results.load_sidecar(profile, CHAPTER, name)
-    except FileNotFoundError:
-        pytest.skip(f"no {profile} sidecar for {name}")
+    return load_or_skip(profile, CHAPTER, name)
 
 
 def test_rate_regions_match_closed_forms_and_recomputation(profile):

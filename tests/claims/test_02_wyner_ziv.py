@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from wzcore import bounds
-from wzcore.results import load_sidecar
+
+from .sidecars import load_or_skip
 
 CHAPTER = "02_wyner_ziv"
 SCALAR_LOSS_DB = 10 * np.log10(np.pi * np.e / 6)  # 1.533 dB
 
 
 def _load(profile: str, name: str) -> dict:
-    try:
-        return load_sidecar(profile, CHAPTER, name)["data"]
-    except FileNotFoundError:
-        pytest.skip(f"no {profile} sidecar {name} for {CHAPTER}: run the chapter first")
+    return load_or_skip(profile, CHAPTER, name)["data"]
 
 
 def test_dsbs_ba_on_closed_form(profile):

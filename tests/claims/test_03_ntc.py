@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
 
 from wzcore import bounds, ntc
-from wzcore.results import load_sidecar
+
+from .sidecars import load_or_skip
 
 CHAPTER = "03_ntc"
 SCALAR_LOSS_DB = 10 * np.log10(np.pi * np.e / 6)  # 1.533 dB
@@ -17,10 +17,7 @@ H_EXP = math.log2(math.e)  # h(Exp(1)) in bits
 
 
 def _load(profile: str, name: str) -> dict:
-    try:
-        return load_sidecar(profile, CHAPTER, name)["data"]
-    except FileNotFoundError:
-        pytest.skip(f"no {profile} sidecar {name} for {CHAPTER}: run the chapter first")
+    return load_or_skip(profile, CHAPTER, name)["data"]
 
 
 def test_ntc_on_laplace_meets_ecsq(profile):
