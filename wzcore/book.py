@@ -23,7 +23,7 @@ import yaml
 from wzcore.results import repo_root
 
 KERNEL_NAME = "wz-companion"
-STATIC_FILES = ("_config.yml", "_toc.yml", "intro.md", "references.bib")
+STATIC_FILES = ("_config.yml", "_toc.yml", "intro.md", "references.md", "references.bib")
 
 
 @dataclass(frozen=True)
