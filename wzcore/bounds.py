@@ -232,12 +232,9 @@ def rd_gaussian(var, D):
 
 
 def wz_gaussian(cond_var, D):
-    """Quadratic-Gaussian R_WZ(D) = R_{X|Y}(D) = max(0, ½ log2(σ²_{X|Y}/D)) (Wyner 1978; +inf at D = 0)."""
-    cond_var = _positive("cond_var", cond_var)
-    D = _nonneg("D", D)
-    with np.errstate(divide="ignore"):
-        r = np.maximum(0.0, 0.5 * np.log2(cond_var / D))
-    return _out(r)
+    """Quadratic-Gaussian R_WZ(D) = R_{X|Y}(D) = max(0, ½ log2(σ²_{X|Y}/D)) (Wyner 1978; +inf at D = 0):
+    the Gaussian R(D) of the conditional variance — no rate loss from Y missing at the encoder."""
+    return rd_gaussian(_positive("cond_var", cond_var), D)
 
 
 def rd_binary(q, D):

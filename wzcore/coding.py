@@ -82,14 +82,19 @@ def validate_pmf(pmf: np.ndarray, n: int | None = None) -> np.ndarray:
     return p / sums[..., None]
 
 
+def _as_int_array(name: str, values: np.ndarray) -> np.ndarray:
+    """A 1-D int64 copy of ``values``; integral floats are accepted, anything else raises naming ``name``."""
+    v = np.asarray(values)
+    if v.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array, got shape {v.shape}")
+    if v.size and not np.issubdtype(v.dtype, np.integer):
+        if not np.issubdtype(v.dtype, np.floating) or not np.all(v == np.round(v)):
+            raise ValueError(f"{name} must be integers, got dtype {v.dtype}")
+    return v.astype(np.int64)
+
+
 def _check_symbols(symbols: np.ndarray, p: np.ndarray) -> np.ndarray:
-    s = np.asarray(symbols)
-    if s.ndim != 1:
-        raise ValueError(f"symbols must be a 1-D array, got shape {s.shape}")
-    if s.size and not np.issubdtype(s.dtype, np.integer):
-        if not np.issubdtype(s.dtype, np.floating) or not np.all(s == np.round(s)):
-            raise ValueError(f"symbols must be integers, got dtype {s.dtype}")
-    s = s.astype(np.int64)
+    s = _as_int_array("symbols", symbols)
     K = p.shape[-1]
     if s.size and (s.min() < 0 or s.max() >= K):
         raise ValueError(f"symbols must be in [0, {K - 1}] (K = {K}), got range [{s.min()}, {s.max()}]")
@@ -195,13 +200,7 @@ def decode_categorical(stream: bytes, pmf: np.ndarray) -> np.ndarray:
 
 
 def _integer_range_check(values: np.ndarray, lo: int, K: int) -> np.ndarray:
-    v = np.asarray(values)
-    if v.ndim != 1:
-        raise ValueError(f"values must be a 1-D array, got shape {v.shape}")
-    if v.size and not np.issubdtype(v.dtype, np.integer):
-        if not np.issubdtype(v.dtype, np.floating) or not np.all(v == np.round(v)):
-            raise ValueError(f"values must be integers, got dtype {v.dtype}")
-    v = v.astype(np.int64)
+    v = _as_int_array("values", values)
     if v.size and (v.min() < lo or v.max() > lo + K - 1):
         raise ValueError(f"values must be in [{lo}, {lo + K - 1}] (lo = {lo}, K = {K}), "
                          f"got range [{v.min()}, {v.max()}]")
