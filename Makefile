@@ -40,13 +40,13 @@ lint: install _build
 	@$(call timed,lint,$(BIN)/ruff check wzcore tests tools chapters/src)
 
 unit: install _build
-	@$(call timed,unit tests,$(PY) -m pytest tests/unit -q)
+	@$(call timed,unit tests,$(PY) -m pytest tests/unit -q --junitxml=_build/junit/unit.xml)
 
 notebooks: install _build
 	@$(call timed,execute chapters ($(PROFILE)),$(PY) -m wzcore run --all --profile $(PROFILE) --no-progress)
 
 check-notebooks: install _build
-	@$(call timed,contract + claims tests,$(PY) -m pytest tests/notebooks tests/claims -q --profile $(PROFILE))
+	@$(call timed,contract + claims tests,$(PY) -m pytest tests/notebooks tests/claims -q --profile $(PROFILE) --junitxml=_build/junit/notebooks.xml)
 
 site: install _build
 	@$(call timed,website build,site=$$($(PY) -m wzcore stage --profile $(PROFILE)) && \
@@ -54,13 +54,14 @@ site: install _build
 	@echo "website: _build/html/index.html"
 
 nbval: install _build
-	@$(call timed,nbval (re-execute and compare claims),$(PY) -m pytest $(NBVAL_FLAGS) $$($(PY) -c 'from wzcore import book; print(" ".join(str(c.path) for c in book.toc_chapters()))'))
+	@$(call timed,nbval (re-execute and compare claims),$(PY) -m pytest $(NBVAL_FLAGS) --junitxml=_build/junit/nbval.xml $$($(PY) -c 'from wzcore import book; print(" ".join(str(c.path) for c in book.toc_chapters()))'))
 
 test: PROFILE = quick
 test: install _build
-	@rm -f _build/timings.txt; t0=$$(date +%s); \
+	@rm -rf _build/timings.txt _build/junit; t0=$$(date +%s); \
 	$(MAKE) --no-print-directory lint unit notebooks check-notebooks site nbval PROFILE=quick; \
-	echo "[time] make test total: $$(( $$(date +%s) - t0 )) s"; cat _build/timings.txt
+	echo "[time] make test total: $$(( $$(date +%s) - t0 )) s" | tee -a _build/timings.txt; \
+	$(PY) tools/test_summary.py _build/junit
 
 book: install _build
 	$(MAKE) --no-print-directory notebooks site PROFILE=$(PROFILE)
