@@ -17,6 +17,8 @@ import math
 
 import numpy as np
 
+from wzcore.bounds import binary_entropy
+
 __all__ = [
     "DSBS",
     "Banana",
@@ -53,13 +55,6 @@ def _check_k(k: int) -> int:
     return int(k)
 
 
-def _h2(p: float) -> float:
-    """Binary entropy in bits (scalar helper; :func:`wzcore.bounds.binary_entropy` is the public one)."""
-    if p <= 0.0 or p >= 1.0:
-        return 0.0
-    return -p * math.log2(p) - (1 - p) * math.log2(1 - p)
-
-
 class DSBS:
     """Doubly symmetric binary source: X ~ Bern(1/2), Y = X ⊕ Z with Z ~ Bern(p) independent of X.
 
@@ -93,7 +88,7 @@ class DSBS:
     @property
     def cond_entropy(self) -> float:
         """H(X|Y) = h(p) in bits."""
-        return _h2(self.p)
+        return binary_entropy(self.p)
 
     def __repr__(self) -> str:
         return f"DSBS(p={self.p})"

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wzcore import slepian_wolf as sw
+from wzcore.bounds import binary_entropy
 from wzcore.quantization import gaussian_cell_moments
 
 __all__ = [
@@ -68,8 +69,7 @@ START_MARGIN = 0.08  # grid rates below (estimated conditional entropy − this)
 
 def binary_entropy_mean(p1: np.ndarray) -> float:
     """Mean of h(p_i) in bits: the empirical conditional entropy of a bit-plane given its soft information."""
-    p = np.clip(np.asarray(p1, dtype=np.float64), 1e-300, 1 - 1e-16)
-    return float(np.mean(-(p * np.log2(p) + (1 - p) * np.log2(1 - p))))
+    return float(np.mean(binary_entropy(np.asarray(p1, dtype=np.float64))))
 
 
 def bit_probability(log_w: np.ndarray, u_cand: np.ndarray, low: np.ndarray, j: int) -> np.ndarray:
