@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
+from wzcore import validate
+
 __all__ = [
     "BAResult",
     "SlepianWolfRegion",
@@ -97,19 +99,6 @@ def _out(a: np.ndarray):
     return float(a) if a.ndim == 0 else a
 
 
-def _check_pmf(name: str, pmf, ndim: int | None = None) -> np.ndarray:
-    p = np.asarray(pmf, dtype=float)
-    if ndim is not None and p.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-D array, got shape {p.shape}")
-    if p.size == 0:
-        raise ValueError(f"{name} must not be empty")
-    if not np.all(np.isfinite(p)) or np.any(p < 0):
-        raise ValueError(f"{name} must have finite, non-negative entries")
-    if abs(p.sum() - 1.0) > 1e-9:
-        raise ValueError(f"{name} must sum to 1 within 1e-9, got {p.sum()!r}")
-    return p
-
-
 def _check_distortion(distortion, n_x: int) -> np.ndarray:
     d = np.asarray(distortion, dtype=float)
     if d.ndim != 2 or d.shape[0] != n_x:
@@ -148,21 +137,21 @@ def _dh(p: np.ndarray) -> np.ndarray:
     return np.log2((1.0 - p) / p)
 
 
-def entropy(pmf) -> float:
-    """H(P) = −Σ p log2 p of a pmf of any shape (entries ≥ 0 summing to 1)."""
-    p = _check_pmf("pmf", pmf)
+def entropy(pmf, tol: float = 1e-9) -> float:
+    """H(P) = −Σ p log2 p of a pmf of any shape (entries ≥ 0 summing to 1 within ``tol``)."""
+    p = validate.pmf("pmf", pmf, tol=tol)
     return float(-_xlogx(p).sum())
 
 
 def conditional_entropy(p_xy) -> float:
     """H(X|Y) = H(X, Y) − H(Y) for a 2-D joint pmf with **X on axis 0, Y on axis 1**."""
-    p = _check_pmf("p_xy", p_xy, ndim=2)
+    p = validate.pmf("p_xy", p_xy, ndim=2)
     return float(-_xlogx(p).sum() + _xlogx(p.sum(axis=0)).sum())
 
 
 def mutual_information(p_xy) -> float:
     """I(X; Y) = H(X) + H(Y) − H(X, Y) for a 2-D joint pmf (X on axis 0)."""
-    p = _check_pmf("p_xy", p_xy, ndim=2)
+    p = validate.pmf("p_xy", p_xy, ndim=2)
     mi = -_xlogx(p.sum(1)).sum() - _xlogx(p.sum(0)).sum() + _xlogx(p).sum()
     return float(max(mi, 0.0))
 
@@ -214,7 +203,7 @@ class SlepianWolfRegion:
 
 def slepian_wolf_region(p_xy) -> SlepianWolfRegion:
     """The Slepian–Wolf region of a 2-D joint pmf (X on axis 0, Y on axis 1)."""
-    p = _check_pmf("p_xy", p_xy, ndim=2)
+    p = validate.pmf("p_xy", p_xy, ndim=2)
     h_xy = float(-_xlogx(p).sum())
     h_x = float(-_xlogx(p.sum(1)).sum())
     h_y = float(-_xlogx(p.sum(0)).sum())
@@ -402,7 +391,7 @@ def blahut_arimoto_rd(p_x, distortion, slope, *, tol: float = 1e-10, max_iter: i
     ``p_x``: pmf of X; ``distortion``: (|X|, |X̂|) matrix. Returns (rate_bits, distortion), or a
     :class:`BAResult` with ``return_details=True``. Stops when Blahut's upper−lower bound gap < ``tol`` nats.
     """
-    p_x = _check_pmf("p_x", p_x, ndim=1)
+    p_x = validate.pmf("p_x", p_x, ndim=1)
     d = _check_distortion(distortion, p_x.size)
     res = _ba_rd(p_x, d, _check_slope(slope), tol, max_iter)
     return res if return_details else (res.rate, res.distortion)
@@ -431,7 +420,7 @@ def blahut_arimoto_wz(p_xy, distortion, slope, *, tol: float = 1e-12, max_iter: 
     ``p_xy``: joint pmf, X on axis 0, Y on axis 1; ``distortion``: (|X|, |X̂|). Stops when the largest change
     of p(t|x) in one sweep is below ``tol``. Returns (rate_bits, distortion) or a :class:`BAResult`.
     """
-    p_xy = _check_pmf("p_xy", p_xy, ndim=2)
+    p_xy = validate.pmf("p_xy", p_xy, ndim=2)
     d = _check_distortion(distortion, p_xy.shape[0])
     s = _check_slope(slope)
     res = _ba_wz(p_xy, d, s, tol, max_iter, max_strategies)
@@ -481,7 +470,7 @@ def blahut_arimoto_cond_rd(p_xy, distortion, slope, *, tol: float = 1e-10, max_i
     R_{X|Y}(D) = Σ_y p(y) R_{X|Y=y}(D_y) with a common slope: one Blahut–Arimoto run per y on p(x|y).
     Returns (rate_bits, distortion).
     """
-    p_xy = _check_pmf("p_xy", p_xy, ndim=2)
+    p_xy = validate.pmf("p_xy", p_xy, ndim=2)
     d = _check_distortion(distortion, p_xy.shape[0])
     s = _check_slope(slope)
     rate = dist = 0.0

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import log_ndtr
 
-from wzcore import coding
+from wzcore import bounds, coding, validate
+from wzcore.sources import QuadraticGaussian
 
 __all__ = [
     "ECSQ",
@@ -39,27 +40,21 @@ __all__ = [
     "coset_rate_distortion",
     "design_ecsq",
     "ecsq_curve",
-    "entropy_bits",
     "gaussian_cell_moments",
     "optimise_coset",
+    "uniform_index",
 ]
 
 _LN2 = np.log(2.0)
 _LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
 
 
-def entropy_bits(p: np.ndarray) -> float:
-    """H(p) = -sum p log2 p in bits (zero entries contribute 0)."""
-    p = np.asarray(p, dtype=np.float64)
-    q = p[p > 0]
-    return float(0.0 - (q * np.log2(q)).sum())
+def uniform_index(x: np.ndarray, step: float, offset: float = 0.0) -> np.ndarray:
+    """The index of a mid-tread uniform quantizer, k = floor((x − offset) / step + ½), as int64.
 
-
-def _check_positive(name: str, value: float) -> float:
-    v = float(value)
-    if not np.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return v
+    The one quantizer-index formula of the library (scalar, coset and SWC-NQ quantizers all use it).
+    """
+    return np.floor((np.asarray(x, dtype=np.float64) - offset) / step + 0.5).astype(np.int64)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -73,13 +68,13 @@ class UniformQuantizer:
     offset: float = 0.0
 
     def __post_init__(self) -> None:
-        _check_positive("step", self.step)
+        validate.positive("step", self.step)
         if not np.isfinite(self.offset):
             raise ValueError(f"offset must be finite, got {self.offset!r}")
 
     def index(self, x: np.ndarray) -> np.ndarray:
         """k = floor((x - offset) / step + 1/2) as int64."""
-        return np.floor((np.asarray(x, dtype=np.float64) - self.offset) / self.step + 0.5).astype(np.int64)
+        return uniform_index(x, self.step, self.offset)
 
     def edges(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper edges of cell(s) k."""
@@ -202,14 +197,14 @@ def design_ecsq(pdf: Callable[[np.ndarray], np.ndarray] | np.ndarray, lam: float
     sqrt(6 / (lam ln 2)) * factor (the high-rate optimum times ``step_factors``), offsets 0 and step/2,
     centroid codewords; the result with the smallest Lagrangian is returned.
     """
-    lam = _check_positive("lam", lam)
+    lam = validate.positive("lam", lam)
     g, w = _discretise(pdf, grid)
     step0 = np.sqrt(6.0 / (lam * _LN2))
     best: ECSQ | None = None
     for fac in step_factors:
         step = step0 * float(fac)
         for off in (0.0, 0.5 * step):
-            k = np.floor((g - off) / step + 0.5).astype(np.int64)
+            k = uniform_index(g, step, off)
             k -= k.min()
             p = np.bincount(k, weights=w)
             nz = p > 0
@@ -285,7 +280,7 @@ class CosetQuantizer:
     _CHUNK = 1 << 21  # elements of the (n, candidates) work arrays per chunk
 
     def __init__(self, step: float, M: int) -> None:
-        self.step = _check_positive("step", step)
+        self.step = validate.positive("step", step)
         if isinstance(M, bool) or not float(M).is_integer() or int(M) < 1:
             raise ValueError(f"M must be an integer >= 1, got {M!r}")
         self.M = int(M)
@@ -295,7 +290,7 @@ class CosetQuantizer:
 
     def quantize(self, x: np.ndarray) -> np.ndarray:
         """Fine index q = floor(x / step + 1/2)."""
-        return np.floor(np.asarray(x, dtype=np.float64) / self.step + 0.5).astype(np.int64)
+        return uniform_index(x, self.step)
 
     def encode(self, x: np.ndarray) -> np.ndarray:
         """Coset index k = q mod M in [0, M)."""
@@ -349,7 +344,7 @@ class CosetQuantizer:
 
     def index_pmf(self, mean: float = 0.0, var: float = 1.0) -> np.ndarray:
         """Exact pmf of k when X ~ N(mean, var): p(k) = sum_j P(q(X) = k + j M), shape (M,)."""
-        s = np.sqrt(_check_positive("var", var))
+        s = np.sqrt(validate.positive("var", var))
         q_lo = int(np.floor((mean - 12 * s) / self.step)) - 1
         q_hi = int(np.ceil((mean + 12 * s) / self.step)) + 1
         q = np.arange(q_lo, q_hi + 1)
@@ -363,14 +358,6 @@ class CosetQuantizer:
 # ---------------------------------------------------------------------------------------------------------
 # Quadratic-Gaussian evaluation
 # ---------------------------------------------------------------------------------------------------------
-def _qg_posterior(var_x: float, var_n: float) -> tuple[float, float, float]:
-    """Y = X + N: E[X|Y] = a y with a = var_x / (var_x + var_n); Var(X|Y); Var(E[X|Y])."""
-    var_x = _check_positive("var_x", var_x)
-    var_n = _check_positive("var_n", var_n)
-    a = var_x / (var_x + var_n)
-    return a, var_x * var_n / (var_x + var_n), a * var_x
-
-
 @dataclass(frozen=True)
 class CosetExact:
     """Exact performance of a CosetQuantizer on the quadratic-Gaussian source (numerical quadrature).
@@ -399,7 +386,8 @@ def coset_exact(step: float, M: int, var_x: float, var_n: float, n_quad: int | N
     is a periodic trapezoid rule over one period with the wrapped-Gaussian weight (spectrally accurate).
     """
     cq = CosetQuantizer(step, M)
-    _, cond_var, var_m = _qg_posterior(var_x, var_n)
+    src = QuadraticGaussian(var_x, var_n)
+    cond_var, var_m = src.cond_var, src.var_x_marginal - src.cond_var  # Var(X|Y), Var(E[X|Y])
     s_c, s_m = np.sqrt(cond_var), np.sqrt(var_m)
     P = cq.step * cq.M
     n_pts = n_quad or int(np.clip(np.ceil(8 * P / min(s_c, cq.step)), 64, 8192))
@@ -436,7 +424,7 @@ def coset_exact(step: float, M: int, var_x: float, var_n: float, n_quad: int | N
         with np.errstate(divide="ignore", invalid="ignore"):
             hk = -np.where(pkn > 0, pkn * np.log2(pkn), 0.0).sum(axis=1)
         H_sw += float(np.sum(w * hk))
-    rate = entropy_bits(cq.index_pmf(0.0, var_x))
+    rate = bounds.entropy(cq.index_pmf(0.0, var_x))
     return CosetExact(step=cq.step, M=cq.M, rate=rate, rate_sw=H_sw, mse=D)
 
 
@@ -464,19 +452,16 @@ class CosetRD:
 def coset_rate_distortion(step: float, M: int, var_x: float, var_n: float, n: int,
                           rng: np.random.Generator) -> CosetRD:
     """Sample X ~ N(0, var_x), Y = X + N(0, var_n); encode k, entropy-code to bytes, decode, reconstruct."""
-    if int(n) < 1:
-        raise ValueError(f"n must be >= 1, got {n!r}")
     cq = CosetQuantizer(step, M)
-    a, cond_var, _ = _qg_posterior(var_x, var_n)
-    x = rng.normal(0.0, np.sqrt(var_x), size=int(n))
-    y = x + rng.normal(0.0, np.sqrt(var_n), size=int(n))
+    x, y = QuadraticGaussian(var_x, var_n).sample(n, rng)
+    m, cond_var = QuadraticGaussian(var_x, var_n).posterior(y)
     k = cq.encode(x)
     pmf = cq.index_pmf(0.0, var_x)
     stream = coding.encode_categorical(k, pmf)
     k_dec = coding.decode_categorical(stream, pmf)
-    x_hat = cq.decode(k_dec, a * y, cond_var)
+    x_hat = cq.decode(k_dec, m, cond_var)
     mse = float(np.mean((x - x_hat) ** 2))
-    return CosetRD(step=cq.step, M=cq.M, n=int(n), rate_ideal=entropy_bits(pmf),
+    return CosetRD(step=cq.step, M=cq.M, n=int(n), rate_ideal=bounds.entropy(pmf),
                    rate_real=coding.stream_bits(stream) / int(n), mse=mse,
                    exact=coset_exact(step, M, var_x, var_n))
 
@@ -492,10 +477,10 @@ def optimise_coset(var_x: float, var_n: float, lam: float | None = None, rate: f
     if (lam is None) == (rate is None):
         raise ValueError("give exactly one of lam (Lagrangian) or rate (target rate in bits)")
     if lam is not None:
-        _check_positive("lam", lam)
+        validate.positive("lam", lam)
     if rate is not None and not rate >= 0:
         raise ValueError(f"rate must be >= 0, got {rate!r}")
-    _, cond_var, _ = _qg_posterior(var_x, var_n)
+    cond_var = QuadraticGaussian(var_x, var_n).cond_var
     if steps is None:
         steps = np.sqrt(cond_var) * np.geomspace(0.05, 4.0, 48)
     best, best_val = None, np.inf

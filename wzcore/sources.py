@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from wzcore import validate
 from wzcore.bounds import binary_entropy
 
 __all__ = [
@@ -28,31 +29,6 @@ __all__ = [
     "SignSideInfo",
     "TernarySource",
 ]
-
-
-def _check_n(n: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(f"n must be an integer >= 1, got {n!r}")
-    return int(n)
-
-
-def _check_positive(name: str, value: float) -> float:
-    value = float(value)
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value}")
-    return value
-
-
-def _check_rng(rng: np.random.Generator) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng
-
-
-def _check_k(k: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k must be an integer >= 1, got {k!r}")
-    return int(k)
 
 
 class DSBS:
@@ -69,7 +45,7 @@ class DSBS:
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """``n`` i.i.d. pairs as uint8 arrays of 0/1."""
-        n, rng = _check_n(n), _check_rng(rng)
+        n, rng = validate.integer("n", n), validate.rng(rng)
         x = rng.integers(0, 2, size=n, dtype=np.uint8)
         z = (rng.random(n) < self.p).astype(np.uint8)
         return x, x ^ z
@@ -77,7 +53,7 @@ class DSBS:
     def sample_y_given_x(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Y = x ⊕ Bern(p), elementwise (the correlation channel, a BSC(p))."""
         x = np.asarray(x, dtype=np.uint8)
-        z = (_check_rng(rng).random(x.shape) < self.p).astype(np.uint8)
+        z = (validate.rng(rng).random(x.shape) < self.p).astype(np.uint8)
         return x ^ z
 
     def p_xy(self) -> np.ndarray:
@@ -110,8 +86,8 @@ class QuadraticGaussian:
     def __init__(self, var_x: float = 1.0, var_n: float = 0.1, form: str = "y=x+n"):
         if form not in self.FORMS:
             raise ValueError(f"form must be one of {self.FORMS}, got {form!r}")
-        self.var_root = _check_positive("var_x", var_x)
-        self.var_n = _check_positive("var_n", var_n)
+        self.var_root = validate.positive("var_x", var_x)
+        self.var_n = validate.positive("var_n", var_n)
         self.form = form
 
     @property
@@ -133,7 +109,7 @@ class QuadraticGaussian:
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """``n`` i.i.d. pairs (x, y) as float64 arrays."""
-        n, rng = _check_n(n), _check_rng(rng)
+        n, rng = validate.integer("n", n), validate.rng(rng)
         root = rng.normal(0.0, math.sqrt(self.var_root), n)
         noisy = root + rng.normal(0.0, math.sqrt(self.var_n), n)
         return (root, noisy) if self.form == "y=x+n" else (noisy, root)
@@ -155,7 +131,7 @@ class QuadraticGaussian:
 
     def sample_y_given_x(self, x: np.ndarray, rng: np.random.Generator, k: int = 1) -> np.ndarray:
         """``k`` exact draws of Y | X = x for every x: shape ``x.shape + (k,)``."""
-        k, rng = _check_k(k), _check_rng(rng)
+        k, rng = validate.integer("k", k), validate.rng(rng)
         mean, var = self.y_posterior(x)
         return mean[..., None] + math.sqrt(var) * rng.standard_normal((*mean.shape, k))
 
@@ -167,11 +143,11 @@ class Laplace:
     """Laplace(0, b): density exp(−|x|/b)/(2b), variance 2b², differential entropy log2(2eb) bits."""
 
     def __init__(self, scale: float = 1.0):
-        self.scale = _check_positive("scale", scale)
+        self.scale = validate.positive("scale", scale)
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, None]:
         """``n`` i.i.d. samples and ``None`` (no side information)."""
-        n, rng = _check_n(n), _check_rng(rng)
+        n, rng = validate.integer("n", n), validate.rng(rng)
         return rng.laplace(0.0, self.scale, n), None
 
     def pdf(self, x: np.ndarray) -> np.ndarray:
@@ -204,20 +180,20 @@ class SignSideInfo:
     """
 
     def __init__(self, scale: float = 1.0):
-        self.scale = _check_positive("scale", scale)
+        self.scale = validate.positive("scale", scale)
 
     @staticmethod
     def _sign(x: np.ndarray) -> np.ndarray:
         return np.where(np.asarray(x) >= 0, 1.0, -1.0)
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        n, rng = _check_n(n), _check_rng(rng)
+        n, rng = validate.integer("n", n), validate.rng(rng)
         x = rng.laplace(0.0, self.scale, n)
         return x, self._sign(x)
 
     def sample_y_given_x(self, x: np.ndarray, rng: np.random.Generator, k: int = 1) -> np.ndarray:
         """Deterministic: sign(x) repeated ``k`` times, shape ``x.shape + (k,)`` (``rng`` unused)."""
-        k = _check_k(k)
+        k = validate.integer("k", k)
         s = self._sign(np.asarray(x, dtype=float))
         return np.repeat(s[..., None], k, axis=-1)
 
@@ -262,7 +238,7 @@ class Banana:
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, None]:
         """``n`` samples of shape (n, 2) and ``None``."""
-        n, rng = _check_n(n), _check_rng(rng)
+        n, rng = validate.integer("n", n), validate.rng(rng)
         z = rng.standard_normal((n, 2)) * np.asarray(self.scales)
         w = np.stack([z[:, 0], z[:, 1] - self.bend * z[:, 0] ** 2], axis=1)
         x = w @ self._rot()  # row-vector form of R⁻¹ w = Rᵀ w
@@ -289,28 +265,17 @@ class Banana:
         return "Banana()"
 
 
-def _check_pmf2(p_xy: np.ndarray) -> np.ndarray:
-    p_xy = np.asarray(p_xy, dtype=float)
-    if p_xy.ndim != 2:
-        raise ValueError(f"p_xy must be a 2-D array, got shape {p_xy.shape}")
-    if not np.all(np.isfinite(p_xy)) or np.any(p_xy < 0):
-        raise ValueError("p_xy must have finite, non-negative entries")
-    if abs(p_xy.sum() - 1.0) > 1e-9:
-        raise ValueError(f"p_xy must sum to 1 within 1e-9, got {p_xy.sum()!r}")
-    return p_xy
-
-
 class DiscreteJoint:
     """A finite pair (X, Y) given by its joint pmf (X on axis 0, Y on axis 1); samples are int64 indices."""
 
     def __init__(self, p_xy: np.ndarray):
-        self._p = _check_pmf2(p_xy)
+        self._p = validate.pmf("p_xy", p_xy, ndim=2)
 
     def p_xy(self) -> np.ndarray:
         return self._p.copy()
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        n, rng = _check_n(n), _check_rng(rng)
+        n, rng = validate.integer("n", n), validate.rng(rng)
         flat = rng.choice(self._p.size, size=n, p=self._p.ravel() / self._p.sum())
         x, y = np.unravel_index(flat, self._p.shape)
         return x.astype(np.int64), y.astype(np.int64)

@@ -9,6 +9,8 @@ import pytest
 import torch
 
 from wzcore import ntc
+from wzcore.entropy_models import DeepFactorized
+from wzcore.rd import count_intervals_per_index
 from wzcore.coding import CorruptStreamError, payload_bits
 
 F64 = torch.float64
@@ -17,10 +19,10 @@ F64 = torch.float64
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
-def _random_density(channels: int = 2, seed: int = 0) -> ntc.DeepFactorized:
+def _random_density(channels: int = 2, seed: int = 0) -> DeepFactorized:
     """A float64 deep factorized density with every parameter perturbed (gates of both signs, skew)."""
     gen = torch.Generator().manual_seed(seed)
-    d = ntc.DeepFactorized(channels, generator=gen).to(F64)
+    d = DeepFactorized(channels, generator=gen).to(F64)
     with torch.no_grad():
         for p in d.parameters():
             p.add_(torch.randn(p.shape, generator=gen, dtype=F64))
@@ -109,7 +111,7 @@ def test_support_is_the_smallest_range_with_the_tail_mass():
                                              ((2, (3,), -1.0), "init_scale")])
 def test_density_bad_arguments(args, match):
     with pytest.raises(ValueError, match=match):
-        ntc.DeepFactorized(*args)
+        DeepFactorized(*args)
 
 
 def test_density_input_checks():
@@ -190,20 +192,14 @@ def test_compress_round_trip_equals_rounding_path(dim_x, dim_u, dim_y):
 
 
 def _channel_streams(m, stream):
-    from wzcore import coding
-    rest = m._parse(stream)[3]
-    parts = []
-    while rest:
-        part, rest = coding.split_stream(rest)
-        parts.append(part)
-    return parts
+    return m.entropy_model.channel_streams(stream)[3]
 
 
 def test_round_trip_outside_the_model_support():
     m = ntc.NTC(1, 1, seed=0)
     x = torch.tensor([[-3e4], [0.0], [1.0], [3e4]])
     k = m.latents(x)
-    lo, hi = m.prior.support()
+    lo, hi = m.entropy_model.density.support()
     assert k.min() < lo[0] or k.max() >= hi[0]  # the extension path is exercised
     assert torch.equal(m.decompress(m.compress(x)), m(x, mode="round")["x_hat"])
 
@@ -247,12 +243,6 @@ def test_evaluate_is_consistent():
 
 
 # ---- cells -------------------------------------------------------------------------------------------
-def test_count_intervals_per_index():
-    assert ntc.count_intervals_per_index([0, 0, 1, 1, 0, 2, 2, 1]) == {0: 2, 1: 2, 2: 1}
-    assert ntc.count_intervals_per_index(np.array([-1, -1, 0, 1])) == {-1: 1, 0: 1, 1: 1}
-    assert ntc.count_intervals_per_index([]) == {}
-
-
 def test_quantization_cells_2d_matches_latents():
     m = ntc.NTC(2, 1, hidden=(8,), seed=3)
     xx, yy = np.meshgrid(np.linspace(-20, 20, 9), np.linspace(-20, 20, 7))
@@ -276,7 +266,7 @@ def test_fit_ntc_on_laplace_learns_a_monotone_quantizer():
     grid = np.linspace(-6, 6, 2401)
     k = ntc.quantization_cells_1d(model, grid)
     assert len(np.unique(k)) >= 3  # a real quantizer, not a constant map
-    assert set(ntc.count_intervals_per_index(k).values()) == {1}  # contiguous cells
+    assert set(count_intervals_per_index(k).values()) == {1}  # contiguous cells
     assert np.all(np.diff(k) >= 0) or np.all(np.diff(k) <= 0)
 
 
@@ -359,14 +349,3 @@ def test_decoder_outputs_with_side_information():
         ntc.decoder_outputs(m, [0])
     with pytest.raises(ValueError, match="integers"):
         ntc.decoder_outputs(m, [0.5], y)
-
-
-def test_db_gap_at_rate():
-    R = np.array([1.0, 2.0, 3.0])
-    D = 2.0 ** (-2 * R)  # 6.02 dB per bit, linear in dB
-    gap = ntc.db_gap_at_rate([1.5, 2.5], 2 * 2.0 ** (-2 * np.array([1.5, 2.5])), R, D)
-    np.testing.assert_allclose(gap, 10 * np.log10(2), rtol=1e-12)
-    with pytest.raises(ValueError, match="range"):
-        ntc.db_gap_at_rate(3.5, 0.1, R, D)
-    with pytest.raises(ValueError, match="> 0"):
-        ntc.db_gap_at_rate(1.5, 0.0, R, D)

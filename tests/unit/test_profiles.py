@@ -3,6 +3,7 @@ from dataclasses import FrozenInstanceError
 import pytest
 
 from wzcore import profiles
+from wzcore.profiles import ch00_template
 
 
 def test_unknown_profile_is_a_clear_error():
@@ -37,7 +38,7 @@ def test_quick_and_full_differ_somewhere_for_every_chapter():
 
 
 def test_register_rejects_mismatched_profiles():
-    cfg = profiles.TemplateConfig(profile="quick", seed=0)
+    cfg = ch00_template.TemplateConfig(profile="quick", seed=0)
     with pytest.raises(ValueError, match="profile='quick'"):
         profiles.register("x", quick=cfg, full=cfg)
 

@@ -1,0 +1,35 @@
+"""Chapter 2 (Wyner–Ziv): the quick and full configurations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wzcore.profiles import ChapterConfig, register
+
+
+@dataclass(frozen=True)
+class WynerZivConfig(ChapterConfig):
+    """Config of ``chapters/02_wyner_ziv.ipynb``: bounds, the DISCUS coset quantizer, SWC-NQ."""
+
+    var_n: float = 0.1  # quadratic-Gaussian Y = X + N, X ~ N(0, 1): Var(X|Y) = var_n / (1 + var_n)
+    p_dsbs: float = 0.25  # DSBS crossover for the binary Wyner–Ziv curves
+    ba_slopes: int = 12  # Blahut–Arimoto Lagrange slopes per curve
+    coset_rates: tuple[float, ...] = (1.0, 2.0, 3.0)  # target rates of the optimised coset quantizer
+    gap_rates: tuple[float, ...] = (1.0, 2.0, 3.0)  # rates at which gaps to R_WZ are quoted (in coset_rates)
+    coset_steps: int = 32  # step grid size of the (step, M) search
+    coset_max_m: int = 32  # M in 1..coset_max_m
+    coset_n: int = 20_000  # Monte Carlo samples for the real-bytes coset codec
+    swc_n: int = 4_000  # SWC-NQ block length (LDPC code length; shipped PEG codes at 2000 and 4000)
+    swc_steps: tuple[float, ...] = (2.0, 1.0, 0.5)  # SWC-NQ steps in units of sqrt(Var(X|Y))
+    swc_blocks: int = 1  # SWC-NQ blocks per operating point
+    ecsq_points: int = 9  # point-to-point ECSQ designs (rates ~0.5 to ~4.5 bits)
+    fig3_m: int = 4  # coset count M of the Fig. 3-style binning picture
+
+
+register(
+    "02_wyner_ziv",
+    quick=WynerZivConfig(profile="quick", seed=0),
+    full=WynerZivConfig(profile="full", seed=0, ba_slopes=30, coset_rates=(1.0, 1.5, 2.0, 2.5, 3.0, 3.5),
+                        coset_steps=64, coset_n=400_000, swc_steps=(2.0, 1.4, 1.0, 0.7, 0.5, 0.35),
+                        swc_blocks=10),
+)

@@ -1,0 +1,50 @@
+"""Chapter 3 (nonlinear transform coding): the quick and full configurations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wzcore.profiles import ChapterConfig, register
+
+
+@dataclass(frozen=True)
+class NTCConfig(ChapterConfig):
+    """Config of ``chapters/03_ntc.ipynb``: NTC on Laplace and banana, NTC with decoder side information."""
+
+    steps: int = 2000  # Adam steps per NTC model (lr ×0.1 at 1/2, 3/4, 7/8)
+    lr: float = 3e-3
+    batch: int = 1024
+    laplace_lams: tuple[float, ...] = (3.0, 10.0, 30.0)  # λ of loss bits + λ·SSE
+    ste_lam: float = 10.0  # the straight-through variant is trained at this λ (one of laplace_lams)
+    ecsq_lams: tuple[float, ...] = (1.5, 3.0, 6.0, 12.0, 24.0, 48.0, 96.0)  # optimal ECSQ reference curve
+    ecsq_grid: int = 8001  # grid points on [−20, 20] for the ECSQ design
+    ecsq_inits: tuple[float, ...] = (0.71, 1.0, 1.41)  # initial steps (× the high-rate optimum) of the ECSQ design
+    ba_lams: tuple[float, ...] = (2.0, 8.0, 32.0, 64.0)  # Blahut–Arimoto slopes −λ ln 2 (nats per unit MSE)
+    ba_step: float = 0.05  # Blahut–Arimoto grid step
+    sign_lams: tuple[float, ...] = (42.0,)  # NTC with decoder SI on X ~ Laplace, Y = sign X
+    qg_lams: tuple[float, ...] = (100.0,)  # NTC with decoder SI on the quadratic-Gaussian source
+    qg_var_n: float = 0.1  # Y = X + N, N ~ N(0, var_n)
+    banana_lam: float = 4.0
+    banana_hidden: tuple[int, ...] = (100, 100)
+    banana_steps: int = 2000
+    n_eval: int = 200_000  # test samples per operating point (real bitstreams)
+    cell_grid: int = 4001  # x grid points for thresholds and intervals per index
+    banana_grid: int = 300  # per axis, for the 2-D cell picture
+    ecsq_tol_db: float = 0.3  # NTC vs optimal ECSQ at equal rate
+    wz_margin_bits: float = 0.5  # NTC with SI stays at least this far above R_WZ(D)
+    si_saving_frac: float = 0.6  # ... and realises less than this fraction of R_ECSQ − R_WZ (full: ≤ 0.50)
+    coding_overhead: float = 0.01  # real bitstream over ideal rate, relative
+
+
+register(
+    "03_ntc",
+    quick=NTCConfig(profile="quick", seed=0),
+    full=NTCConfig(profile="full", seed=0, steps=10_000, lr=1e-3,
+                   laplace_lams=(1.5, 3.0, 6.0, 10.0, 20.0, 40.0, 80.0),
+                   ecsq_lams=(1.0, 1.5, 2.2, 3.0, 4.5, 6.0, 8.5, 12.0, 17.0, 24.0, 34.0, 48.0, 68.0, 96.0, 136.0),
+                   ecsq_grid=16001, ecsq_inits=(0.5, 0.71, 1.0, 1.41, 2.0, 2.83),
+                   ba_lams=(1.0, 1.5, 2.2, 3.2, 4.6, 6.8, 10.0, 15.0, 22.0, 32.0, 46.0, 68.0, 100.0, 160.0),
+                   ba_step=0.025, sign_lams=(10.0, 20.0, 42.0, 80.0),
+                   qg_lams=(60.0, 100.0, 200.0, 400.0), banana_steps=10_000, n_eval=500_000,
+                   cell_grid=20001, banana_grid=500, ecsq_tol_db=0.1),
+)

@@ -1,0 +1,188 @@
+"""Rate–distortion bookkeeping shared by every chapter: operating points, gaps to a curve, BD-rate, and
+the shape of a quantizer map (intervals per index, ±x folding).
+
+* An :class:`OperatingPoint` is one (rate, distortion) pair of a scheme: rate in bits per source sample,
+  distortion as MSE (and ``db`` = 10 log10 MSE), and how the rate was obtained — ``"real"`` (bytes on the
+  wire, every header and feedback bit counted), ``"ideal"`` (an entropy or a model's cross-entropy) or
+  ``"oracle"`` (a choice a real system could not make, DESIGN §8).
+* Gaps to a reference curve (a bound, or another scheme's points):
+
+  - :func:`gap_db_at_rate`: 10 log10 D − 10 log10 D_ref(R), the distance *at equal rate* in dB, with the
+    reference interpolated linearly in (rate, dB);
+  - :func:`gap_bits_at_distortion`: R − R_ref(D), the distance *at equal distortion* in bits, the reference
+    interpolated linearly in (dB, rate) — a chord, so for a convex R(D) it errs on the reference's high side.
+
+  Neither extrapolates: a point outside the reference's range raises ``ValueError``.
+* :func:`bd_rate`: the Bjøntegaard-delta rate (%) of a test curve against an anchor, through the
+  ``bjontegaard`` package (piecewise cubic, ``pchip``, by default).
+* :func:`count_intervals_per_index` and :func:`folding_fraction`: what a quantizer map ``k(x)`` on a sorted
+  grid looks like. An index owning several disjoint intervals is *binning* (a Wyner–Ziv code reuses an index
+  far apart); an index shared by x and −x is *folding* (what sign side information allows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+__all__ = [
+    "OperatingPoint",
+    "bd_rate",
+    "count_intervals_per_index",
+    "folding_fraction",
+    "gap_bits_at_distortion",
+    "gap_db_at_rate",
+    "multi_interval_fraction",
+]
+
+RateKind = Literal["real", "ideal", "oracle"]
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """One operating point: ``rate`` (bits/sample), ``mse``, ``kind`` of rate and a ``label``."""
+
+    rate: float
+    mse: float
+    kind: RateKind = "real"
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not np.isfinite(self.rate) or self.rate < 0:
+            raise ValueError(f"rate must be a finite number >= 0 (bits/sample), got {self.rate!r}")
+        if not np.isfinite(self.mse) or self.mse <= 0:
+            raise ValueError(f"mse must be a finite number > 0, got {self.mse!r}")
+        if self.kind not in ("real", "ideal", "oracle"):
+            raise ValueError(f"kind must be 'real', 'ideal' or 'oracle', got {self.kind!r}")
+
+    @property
+    def db(self) -> float:
+        """Distortion in dB, 10 log10 MSE."""
+        return float(10 * np.log10(self.mse))
+
+
+def _curve(ref_rate: object, ref_mse: object) -> tuple[np.ndarray, np.ndarray]:
+    r = np.asarray(ref_rate, dtype=np.float64).reshape(-1)
+    d = np.asarray(ref_mse, dtype=np.float64).reshape(-1)
+    if r.shape != d.shape or r.size < 2:
+        raise ValueError(f"ref_rate and ref_mse must be matching arrays of >= 2 points, got shapes "
+                         f"{r.shape} and {d.shape}")
+    if not (np.all(np.isfinite(r)) and np.all(np.isfinite(d))) or np.any(d <= 0):
+        raise ValueError("ref_rate must be finite and ref_mse finite and > 0")
+    return r, d
+
+
+def _points(rate: object, mse: object) -> tuple[np.ndarray, np.ndarray]:
+    r = np.atleast_1d(np.asarray(rate, dtype=np.float64))
+    d = np.atleast_1d(np.asarray(mse, dtype=np.float64))
+    if r.shape != d.shape:
+        raise ValueError(f"rate and mse must have the same shape, got {r.shape} and {d.shape}")
+    if np.any(d <= 0) or not np.all(np.isfinite(d)):
+        raise ValueError("mse must be finite and > 0")
+    return r, d
+
+
+def _interp_strict(x: np.ndarray, xp: np.ndarray, fp: np.ndarray, what: str) -> np.ndarray:
+    o = np.argsort(xp)
+    xp, fp = xp[o], fp[o]
+    if np.any(x < xp[0] - 1e-12) or np.any(x > xp[-1] + 1e-12):
+        raise ValueError(f"{what} must lie in the reference's range [{xp[0]:.4g}, {xp[-1]:.4g}], got "
+                         f"{np.round(x, 4)}: widen the reference curve")
+    return np.interp(x, xp, fp)
+
+
+def gap_db_at_rate(rate: object, mse: object, ref_rate: object, ref_mse: object) -> np.ndarray | float:
+    """10 log10(mse / D_ref(rate)) in dB: how much worse than the reference at equal rate (> 0: worse).
+
+    D_ref is the reference curve interpolated linearly in (rate, dB). Scalars in, a float out.
+    """
+    r, d = _points(rate, mse)
+    rr, dr = _curve(ref_rate, ref_mse)
+    gap = 10 * np.log10(d) - _interp_strict(r, rr, 10 * np.log10(dr), "rate")
+    return float(gap[0]) if np.ndim(rate) == 0 else gap
+
+
+def gap_bits_at_distortion(rate: object, mse: object, ref_rate: object,
+                           ref_mse: object) -> np.ndarray | float:
+    """rate − R_ref(mse) in bits: how much more rate than the reference at equal distortion (> 0: more).
+
+    R_ref is the reference interpolated linearly in (dB, rate). Scalars in, a float out.
+    """
+    r, d = _points(rate, mse)
+    rr, dr = _curve(ref_rate, ref_mse)
+    gap = r - _interp_strict(10 * np.log10(d), 10 * np.log10(dr), rr, "distortion (dB)")
+    return float(gap[0]) if np.ndim(rate) == 0 else gap
+
+
+def bd_rate(anchor_rate: object, anchor_mse: object, test_rate: object, test_mse: object,
+            method: str = "pchip") -> float:
+    """Bjøntegaard-delta rate in percent of the test curve against the anchor (< 0: the test saves rate).
+
+    Quality is −10 log10 MSE (higher is better), as the ``bjontegaard`` package expects; both curves need
+    ≥ 4 points for the cubic methods (G. Bjøntegaard, VCEG-M33, 2001; pchip as in VCEG-AL22).
+    """
+    import bjontegaard
+
+    ra, da = _points(anchor_rate, anchor_mse)
+    rt, dt = _points(test_rate, test_mse)
+    if np.any(ra <= 0) or np.any(rt <= 0):
+        raise ValueError("anchor_rate and test_rate must be > 0 (BD-rate integrates log rate)")
+    return float(bjontegaard.bd_rate(ra, -10 * np.log10(da), rt, -10 * np.log10(dt), method=method,
+                                     require_matching_points=False))
+
+
+def count_intervals_per_index(indices: object) -> dict[int, int]:
+    """index -> number of maximal runs of that index in a sequence over a sorted grid.
+
+    A quantizer whose every index occupies one run has contiguous cells; a count > 1 means the index is
+    reused on disjoint intervals (binning, as a Wyner–Ziv code does).
+    """
+    k = np.asarray(indices).reshape(-1)
+    if k.size == 0:
+        return {}
+    starts = np.r_[True, k[1:] != k[:-1]]
+    vals, counts = np.unique(k[starts], return_counts=True)
+    return {int(v): int(c) for v, c in zip(vals, counts, strict=True)}
+
+
+def multi_interval_fraction(indices: object, weights: object, min_mass: float = 1e-3) -> float:
+    """Fraction of the used indices that own ≥ 2 disjoint intervals each of probability ≥ ``min_mass``.
+
+    ``indices`` is k(x) on a sorted grid, ``weights`` the probability of each grid cell (p(x)·Δx); runs
+    lighter than ``min_mass`` are ignored (a sliver at a cell boundary is not binning), and an index is
+    *used* if one of its runs is kept.
+    """
+    k = np.asarray(indices).reshape(-1)
+    w = np.asarray(weights, dtype=np.float64).reshape(-1)
+    if k.shape != w.shape or k.size == 0:
+        raise ValueError(f"indices and weights must be non-empty and of equal length, got {k.size} and {w.size}")
+    if not 0 <= min_mass < 1:
+        raise ValueError(f"min_mass must be in [0, 1), got {min_mass!r}")
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    mass = np.add.reduceat(w, starts)
+    kept = k[starts][mass >= min_mass]
+    if kept.size == 0:
+        return 0.0
+    _, runs = np.unique(kept, return_counts=True)
+    return float(np.mean(runs >= 2))
+
+
+def folding_fraction(x_grid: object, indices: object, weights: object) -> float:
+    """P(k(−X) = k(X)) over the grid's weights: the mass whose index is shared with its mirror image.
+
+    ``x_grid`` must be sorted and symmetric about 0 (x_grid[::-1] == −x_grid); ``weights`` is the probability
+    of each grid point. A quantizer that folds ±x onto the same index (possible when the decoder knows
+    sign x) scores 1; a contiguous quantizer of a symmetric source scores only the mass of its central cell.
+    """
+    x = np.asarray(x_grid, dtype=np.float64).reshape(-1)
+    k = np.asarray(indices).reshape(-1)
+    w = np.asarray(weights, dtype=np.float64).reshape(-1)
+    if not (x.shape == k.shape == w.shape) or x.size < 2:
+        raise ValueError("x_grid, indices and weights must have equal length >= 2")
+    if not np.all(np.diff(x) > 0) or not np.allclose(x[::-1], -x, atol=1e-9 * np.abs(x).max()):
+        raise ValueError("x_grid must be strictly increasing and symmetric about 0")
+    if np.any(w < 0) or w.sum() <= 0:
+        raise ValueError("weights must be >= 0 with a positive sum")
+    return float(np.sum(w * (k == k[::-1])) / w.sum())
