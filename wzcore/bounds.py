@@ -44,6 +44,7 @@ __all__ = [
     "bpsk_awgn_cond_entropy",
     "cond_rd_binary",
     "conditional_entropy",
+    "empirical_entropy",
     "entropy",
     "laplace_diff_entropy",
     "mutual_information",
@@ -141,6 +142,15 @@ def entropy(pmf, tol: float = 1e-9) -> float:
     """H(P) = −Σ p log2 p of a pmf of any shape (entries ≥ 0 summing to 1 within ``tol``)."""
     p = validate.pmf("pmf", pmf, tol=tol)
     return float(-_xlogx(p).sum())
+
+
+def empirical_entropy(samples) -> float:
+    """Entropy in bits of the empirical distribution of ``samples`` (rows of a 2-D array are symbols)."""
+    a = np.asarray(samples)
+    if a.size == 0:
+        raise ValueError("samples must not be empty")
+    _, counts = np.unique(a.reshape(a.shape[0], -1) if a.ndim > 1 else a, axis=0, return_counts=True)
+    return entropy(counts / counts.sum(), tol=1e-6)
 
 
 def conditional_entropy(p_xy) -> float:

@@ -1,28 +1,41 @@
-"""Real entropy coding: integer indices + a probability model -> bytes -> indices.
+"""Real entropy coding (integer indices + a probability model -> bytes -> indices) and THE stream format.
 
-The arithmetic is `constriction`'s range-ANS stack coder (``constriction.stream.stack.AnsCoder``,
-32-bit words, 24-bit probability precision) with ``constriction.stream.model.Categorical(perfect=False)``
-models -- one shared pmf for all symbols, or one pmf per symbol (the lazy family form). This module only
-adds what constriction does not do: input validation (constriction silently gives zero-probability symbols
-the smallest representable mass; here they raise), and a self-delimiting container with integrity checks
-so that a corrupted or truncated stream raises :class:`CorruptStreamError` instead of decoding garbage.
+**One stream format.** Every codec in wzcore writes its bytes as one or more *frames* (:func:`write_frame`,
+:func:`read_frame`), in one byte order (little-endian)::
 
-Stream layout (little-endian, ``HEADER_BYTES`` = 29 bytes, then the payload)::
+    magic        2s   b"WZ"
+    kind         2s   two ASCII characters naming the codec (see below)
+    version      u8   FRAME_VERSION = 1
+    header_len   u16  length of the codec's header
+    payload_len  u32  length of the codec's payload
+    header       header_len bytes   (the codec's own fields)
+    payload      payload_len bytes
+    crc          u32  CRC-32 (zlib) of every byte before it
 
-    magic    4s   b"WZAC"
-    version  u8   1
-    n        u64  number of symbols
-    K        u32  alphabet size
-    crc_sym  u32  CRC-32 of the symbols as int32 little-endian
-    n_words  u32  number of 32-bit ANS words in the payload
-    crc      u32  CRC-32 of (header bytes before this field + payload)
-    payload  n_words * u32 little-endian (the ANS compressed words)
+``FRAME_OVERHEAD`` = 15 bytes surround header + payload. Frames are self-delimiting: :func:`read_frame`
+returns ``(header, payload, rest)``, so concatenated or nested frames split without anyone knowing another
+codec's header size. The CRC-32 detects every error burst of at most 32 bits deterministically (every
+single-bit flip in particular); a bad magic, a wrong kind, an unsupported version, a truncation or a CRC
+mismatch raise :class:`CorruptStreamError` and never decode garbage. Kinds in use: ``"AC"`` categorical
+entropy coding (this module), ``"SW"`` LDPC syndrome and ``"SI"`` incremental syndrome
+(:mod:`wzcore.slepian_wolf`), ``"NQ"`` multilevel Slepian–Wolf coding of indices (:mod:`wzcore.swc_nq`),
+``"NT"`` nonlinear transform coding (:mod:`wzcore.ntc`).
 
-The CRC-32 over header + payload detects every single-bit (indeed every burst <= 32 bits) error
-deterministically; the symbol CRC additionally checks the decoded symbols end to end.
+**Categorical coding.** The arithmetic is `constriction`'s range-ANS stack coder
+(``constriction.stream.stack.AnsCoder``, 32-bit words, 24-bit probability precision) with
+``constriction.stream.model.Categorical(perfect=False)`` models -- one shared pmf for all symbols, or one pmf
+per symbol (the lazy family form). This module only adds what constriction does not do: input validation
+(constriction silently gives zero-probability symbols the smallest representable mass; here they raise) and
+the framing above. An ``"AC"`` frame carries (``HEADER_BYTES`` = FRAME_OVERHEAD + 12 = 27 bytes besides the
+payload)::
 
-Rates: ``ideal_bits`` = sum_i -log2 p_i(s_i); ``stream_bits`` = 8 * len(stream) (header included);
-``payload_bits`` = 32 * n_words (header excluded). Overhead = real / ideal - 1.
+    header   n u32 (number of symbols), K u32 (alphabet size), crc_sym u32 (CRC-32 of the symbols as int32 LE)
+    payload  the ANS compressed words, u32 little-endian
+
+The symbol CRC checks the decoded symbols end to end (it catches decoding under a different pmf).
+
+Rates: ``ideal_bits`` = sum_i -log2 p_i(s_i); ``stream_bits`` = 8 * len(stream) (framing included);
+``payload_bits`` = 8 * payload_len (framing excluded). Overhead = real / ideal - 1.
 """
 
 from __future__ import annotations
@@ -33,30 +46,122 @@ import zlib
 import constriction
 import numpy as np
 
+from wzcore import validate
+
 __all__ = [
+    "FRAME_OVERHEAD",
+    "FRAME_VERSION",
     "HEADER_BYTES",
     "CorruptStreamError",
     "decode_categorical",
     "decode_integers",
     "encode_categorical",
     "encode_integers",
+    "frame_bits",
     "ideal_bits",
     "payload_bits",
+    "read_frame",
     "split_stream",
     "stream_bits",
     "validate_pmf",
+    "write_frame",
 ]
 
-_MAGIC = b"WZAC"
-_VERSION = 1
-_PREFIX = struct.Struct("<4sBQIII")  # magic, version, n, K, crc_sym, n_words
-_CRC = struct.Struct("<I")
-HEADER_BYTES = _PREFIX.size + _CRC.size  # 29
+_FRAME_MAGIC = b"WZ"
+FRAME_VERSION = 1
+_FRAME_HEAD = struct.Struct("<2s2sBHI")  # magic, kind, version, header_len, payload_len
+_FRAME_CRC = struct.Struct("<I")
+#: Bytes of framing around a frame's header and payload (fixed head + CRC-32).
+FRAME_OVERHEAD = _FRAME_HEAD.size + _FRAME_CRC.size  # 15
+_MAX_HEADER = 2**16 - 1
+_MAX_PAYLOAD = 2**32 - 1
+
+_AC_KIND = "AC"
+_AC_HEAD = struct.Struct("<III")  # n, K, crc_sym
+#: Size in bytes of a categorical stream without payload (framing + its header): 27.
+HEADER_BYTES = FRAME_OVERHEAD + _AC_HEAD.size
 _PMF_TOL = 1e-6
 
 
 class CorruptStreamError(ValueError):
-    """The byte stream is not a valid stream for the given pmf (bad magic, truncation, CRC mismatch...)."""
+    """The byte stream is not a valid stream (bad magic, wrong kind, truncation, CRC mismatch...)."""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# frames
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _check_kind(kind: str) -> bytes:
+    if not (isinstance(kind, str) and len(kind) == 2 and all(" " < c <= "~" for c in kind)):
+        raise ValueError(f"kind must be a string of 2 printable ASCII characters (e.g. 'AC'), got {kind!r}")
+    return kind.encode("ascii")
+
+
+def write_frame(kind: str, header: bytes, payload: bytes) -> bytes:
+    """One frame: magic, ``kind``, version, lengths, ``header``, ``payload``, CRC-32 of all of it.
+
+    ``header`` at most 65535 bytes, ``payload`` at most 2^32 − 1 bytes (ValueError otherwise).
+    """
+    k = _check_kind(kind)
+    header, payload = bytes(header), bytes(payload)
+    if len(header) > _MAX_HEADER:
+        raise ValueError(f"header must have at most {_MAX_HEADER} bytes, got {len(header)}")
+    if len(payload) > _MAX_PAYLOAD:
+        raise ValueError(f"payload must have at most {_MAX_PAYLOAD} bytes, got {len(payload)}")
+    body = _FRAME_HEAD.pack(_FRAME_MAGIC, k, FRAME_VERSION, len(header), len(payload)) + header + payload
+    return body + _FRAME_CRC.pack(zlib.crc32(body))
+
+
+def _read(stream: bytes, kind: str | None) -> tuple[int, int, bytes]:
+    """Validate the first frame of ``stream`` (of ``kind`` unless None); return (header_len, total, bytes)."""
+    want = None if kind is None else _check_kind(kind)
+    b = bytes(stream)
+    if len(b) < _FRAME_HEAD.size:
+        raise CorruptStreamError(f"stream truncated: {len(b)} bytes < frame head of {_FRAME_HEAD.size}")
+    magic, got, version, h_len, p_len = _FRAME_HEAD.unpack_from(b, 0)
+    if magic != _FRAME_MAGIC:
+        raise CorruptStreamError(f"bad magic {magic!r}, expected {_FRAME_MAGIC!r}")
+    if want is not None and got != want:
+        raise CorruptStreamError(f"wrong stream kind {got!r}, expected {want!r}")
+    if version != FRAME_VERSION:
+        raise CorruptStreamError(f"unsupported stream version {version}, expected {FRAME_VERSION}")
+    end = _FRAME_HEAD.size + h_len + p_len
+    total = end + _FRAME_CRC.size
+    if len(b) < total:
+        raise CorruptStreamError(f"stream truncated: {len(b)} bytes < {total} announced by the frame head")
+    if zlib.crc32(memoryview(b)[:end]) != _FRAME_CRC.unpack_from(b, end)[0]:
+        raise CorruptStreamError("stream CRC mismatch (corrupted frame head, header or payload)")
+    return h_len, total, b
+
+
+def read_frame(stream: bytes, kind: str) -> tuple[bytes, bytes, bytes]:
+    """Inverse of :func:`write_frame` for the first frame of ``stream``: ``(header, payload, rest)``.
+
+    ``rest`` is whatever follows the frame (empty for a single frame). Raises :class:`CorruptStreamError` on a
+    bad magic, a kind other than ``kind``, an unsupported version, truncation or a CRC mismatch.
+    """
+    _check_kind(kind)
+    h_len, total, b = _read(stream, kind)
+    start = _FRAME_HEAD.size
+    return b[start:start + h_len], b[start + h_len:total - _FRAME_CRC.size], b[total:]
+
+
+def split_stream(stream: bytes, kind: str | None = None) -> tuple[bytes, bytes]:
+    """(first complete frame, rest) of a concatenation of frames (checked like :func:`read_frame`; any kind
+    if ``kind`` is None)."""
+    _, total, b = _read(stream, kind)
+    return b[:total], b[total:]
+
+
+def frame_bits(stream: bytes) -> int:
+    """Size in bits of the first frame of ``stream``, framing included (checked like :func:`read_frame`)."""
+    return 8 * _read(stream, None)[1]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# categorical coding
+# ----------------------------------------------------------------------------------------------------------
 
 
 def validate_pmf(pmf: np.ndarray, n: int | None = None) -> np.ndarray:
@@ -82,19 +187,8 @@ def validate_pmf(pmf: np.ndarray, n: int | None = None) -> np.ndarray:
     return p / sums[..., None]
 
 
-def _as_int_array(name: str, values: np.ndarray) -> np.ndarray:
-    """A 1-D int64 copy of ``values``; integral floats are accepted, anything else raises naming ``name``."""
-    v = np.asarray(values)
-    if v.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array, got shape {v.shape}")
-    if v.size and not np.issubdtype(v.dtype, np.integer):
-        if not np.issubdtype(v.dtype, np.floating) or not np.all(v == np.round(v)):
-            raise ValueError(f"{name} must be integers, got dtype {v.dtype}")
-    return v.astype(np.int64)
-
-
 def _check_symbols(symbols: np.ndarray, p: np.ndarray) -> np.ndarray:
-    s = _as_int_array("symbols", symbols)
+    s = validate.int_array("symbols", symbols)
     K = p.shape[-1]
     if s.size and (s.min() < 0 or s.max() >= K):
         raise ValueError(f"symbols must be in [0, {K - 1}] (K = {K}), got range [{s.min()}, {s.max()}]")
@@ -126,63 +220,49 @@ def ideal_bits(symbols: np.ndarray, pmf: np.ndarray) -> float:
 
 
 def encode_categorical(symbols: np.ndarray, pmf: np.ndarray) -> bytes:
-    """Entropy-code symbols in [0, K) under pmf (shape (K,) shared or (n, K) per symbol) to a byte stream."""
+    """Entropy-code symbols in [0, K) under pmf (shape (K,) shared or (n, K) per symbol) to an ``"AC"`` frame."""
     p = validate_pmf(pmf)
     s = _check_symbols(symbols, p)
     n, K = s.size, p.shape[-1]
+    if n >= 2**32:
+        raise ValueError(f"symbols must hold fewer than 2^32 values, got {n}")
     if n == 0 or K == 1:  # nothing to code: a one-letter alphabet carries no information
         words = np.zeros(0, dtype="<u4")
     else:
         coder = constriction.stream.stack.AnsCoder()
         coder.encode_reverse(s.astype(np.int32), *_model_args(p))
         words = coder.get_compressed().astype("<u4")
-    payload = words.tobytes()
-    crc_sym = zlib.crc32(s.astype("<i4").tobytes())
-    prefix = _PREFIX.pack(_MAGIC, _VERSION, n, K, crc_sym, words.size)
-    return prefix + _CRC.pack(zlib.crc32(prefix + payload)) + payload
+    header = _AC_HEAD.pack(n, K, zlib.crc32(s.astype("<i4").tobytes()))
+    return write_frame(_AC_KIND, header, words.tobytes())
 
 
-def _parse(stream: bytes) -> tuple[int, int, int, int, int]:
-    """Validate container; return (n, K, crc_sym, n_words, total_len)."""
-    b = bytes(stream)
-    if len(b) < HEADER_BYTES:
-        raise CorruptStreamError(f"stream truncated: {len(b)} bytes < header size {HEADER_BYTES}")
-    magic, version, n, K, crc_sym, n_words = _PREFIX.unpack_from(b, 0)
-    if magic != _MAGIC:
-        raise CorruptStreamError(f"bad magic {magic!r}, expected {_MAGIC!r}")
-    if version != _VERSION:
-        raise CorruptStreamError(f"unsupported stream version {version}, expected {_VERSION}")
-    total = HEADER_BYTES + 4 * n_words
-    if len(b) < total:
-        raise CorruptStreamError(f"stream truncated: {len(b)} bytes < {total} announced by the header")
-    (crc,) = _CRC.unpack_from(b, _PREFIX.size)
-    if zlib.crc32(b[: _PREFIX.size] + b[HEADER_BYTES:total]) != crc:
-        raise CorruptStreamError("stream CRC mismatch (corrupted header or payload)")
-    return n, K, crc_sym, n_words, total
-
-
-def split_stream(buf: bytes) -> tuple[bytes, bytes]:
-    """Split a concatenation into (first complete stream, rest) using the self-delimiting header."""
-    total = _parse(buf)[4]
-    return bytes(buf[:total]), bytes(buf[total:])
+def _parse(stream: bytes) -> tuple[int, int, int, bytes]:
+    """Validate a single ``"AC"`` frame; return (n, K, crc_sym, payload)."""
+    header, payload, rest = read_frame(stream, _AC_KIND)
+    if rest:
+        raise CorruptStreamError(f"{len(rest)} trailing bytes after the stream (use split_stream)")
+    if len(header) != _AC_HEAD.size:
+        raise CorruptStreamError(f"categorical header of {len(header)} bytes, expected {_AC_HEAD.size}")
+    if len(payload) % 4:
+        raise CorruptStreamError(f"payload of {len(payload)} bytes is not a whole number of 32-bit words")
+    n, K, crc_sym = _AC_HEAD.unpack(header)
+    return n, K, crc_sym, payload
 
 
 def decode_categorical(stream: bytes, pmf: np.ndarray) -> np.ndarray:
     """Exact inverse of :func:`encode_categorical`; returns int64 symbols. Raises CorruptStreamError."""
-    n, K, crc_sym, n_words, total = _parse(stream)
-    if len(stream) != total:
-        raise CorruptStreamError(f"{len(stream) - total} trailing bytes after the stream (use split_stream)")
+    n, K, crc_sym, payload = _parse(stream)
     p = validate_pmf(pmf)
     if p.shape[-1] != K:
         raise CorruptStreamError(f"stream was coded with K = {K} symbols, pmf has K = {p.shape[-1]}")
     if p.ndim == 2 and p.shape[0] != n:
         raise CorruptStreamError(f"stream holds n = {n} symbols, per-symbol pmf has {p.shape[0]} rows")
     if n == 0 or K == 1:
-        if n_words != 0:
+        if payload:
             raise CorruptStreamError("non-empty payload for a stream that carries no information")
         s = np.zeros(n, dtype=np.int64)
     else:
-        words = np.frombuffer(bytes(stream)[HEADER_BYTES:total], dtype="<u4").astype(np.uint32)
+        words = np.frombuffer(payload, dtype="<u4").astype(np.uint32)
         try:
             coder = constriction.stream.stack.AnsCoder(words)
             args = _model_args(p)
@@ -200,7 +280,7 @@ def decode_categorical(stream: bytes, pmf: np.ndarray) -> np.ndarray:
 
 
 def _integer_range_check(values: np.ndarray, lo: int, K: int) -> np.ndarray:
-    v = _as_int_array("values", values)
+    v = validate.int_array("values", values)
     if v.size and (v.min() < lo or v.max() > lo + K - 1):
         raise ValueError(f"values must be in [{lo}, {lo + K - 1}] (lo = {lo}, K = {K}), "
                          f"got range [{v.min()}, {v.max()}]")
@@ -220,10 +300,10 @@ def decode_integers(stream: bytes, lo: int, pmf: np.ndarray) -> np.ndarray:
 
 
 def stream_bits(stream: bytes) -> int:
-    """Total size of the stream in bits, header included (8 * len(stream))."""
+    """Total size of the stream in bits, framing and header included (8 * len(stream))."""
     return 8 * len(stream)
 
 
 def payload_bits(stream: bytes) -> int:
-    """Size of the ANS payload in bits (32 * n_words), header excluded."""
-    return 32 * _parse(stream)[3]
+    """Size of the ANS payload of an ``"AC"`` stream in bits, framing and header excluded."""
+    return 8 * len(_parse(stream)[3])

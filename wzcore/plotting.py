@@ -87,13 +87,15 @@ def index_bands(ax: plt.Axes, x_grid: np.ndarray, index: np.ndarray, k: int | No
 
 def binning_picture(x_grid: np.ndarray, index: np.ndarray, y_grid: np.ndarray, recon: np.ndarray,
                     k: int | None = None, title: str | None = None,
-                    xy_samples: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[plt.Figure, np.ndarray]:
+                    xy_samples: tuple[np.ndarray, np.ndarray] | None = None, *, boundaries: bool = False,
+                    recon_ylim: tuple[float, float] | None = None) -> tuple[plt.Figure, np.ndarray]:
     """The review's Fig. 3 for any Wyner–Ziv quantizer, in two panels.
 
     Left: the encoder's cells over x, coloured by index (``index[i]`` is the index of ``x_grid[i]``); a colour
-    recurring in disjoint intervals is binning. Right: the decoder's reconstruction x̂(k, y) against y, one
-    curve per index in the same colour (``recon[k]`` over ``y_grid``; NaN where undefined), optionally over a
-    scatter of (y, x) samples. Returns (figure, axes).
+    recurring in disjoint intervals is binning; ``boundaries`` draws the cell boundaries; the index legend
+    is shown for at most 12 indices. Right: the decoder's reconstruction x̂(k, y) against y, one curve per
+    index in the same colour (``recon[k]`` over ``y_grid``; NaN where undefined; markers when y takes at most
+    three values), optionally over a scatter of (y, x) samples. Returns (figure, axes).
     """
     index = np.asarray(index)
     recon = np.atleast_2d(np.asarray(recon, dtype=float))
@@ -107,13 +109,23 @@ def binning_picture(x_grid: np.ndarray, index: np.ndarray, y_grid: np.ndarray, r
     axes[0].set_yticks([])
     axes[0].set_xlabel("source x")
     axes[0].set_title("encoder: index k over x")
-    handles = [mpl.patches.Patch(color=colors[j], alpha=0.55, label=f"k = {j}") for j in range(n_k)]
-    axes[0].legend(handles=handles, ncol=min(n_k, 8), loc="upper center", bbox_to_anchor=(0.5, -0.18),
-                   fontsize="small")
+    if boundaries:
+        xg = np.asarray(x_grid)
+        axes[0].vlines(0.5 * (xg[1:] + xg[:-1])[np.diff(index) != 0], 0, 1, color="k", lw=0.7)
+    if n_k <= 12:
+        handles = [mpl.patches.Patch(color=colors[j], alpha=0.55, label=f"k = {j}") for j in range(n_k)]
+        axes[0].legend(handles=handles, ncol=min(n_k, 8), loc="upper center", bbox_to_anchor=(0.5, -0.18),
+                       fontsize="small")
     if xy_samples is not None:
         axes[1].scatter(xy_samples[1], xy_samples[0], s=2, color="0.6", alpha=0.3, label="samples (y, x)")
+    discrete_y = np.asarray(y_grid).size <= 3
     for j in range(recon.shape[0]):
-        axes[1].plot(y_grid, recon[j], color=colors[j % len(colors)], lw=1.6)
+        style = {"marker": "o", "ls": ":", "ms": 5} if discrete_y else {}
+        axes[1].plot(y_grid, recon[j], color=colors[j % len(colors)], lw=1.6, **style)
+    if discrete_y:
+        axes[1].set_xticks(np.asarray(y_grid))
+    if recon_ylim is not None:
+        axes[1].set_ylim(*recon_ylim)
     axes[1].set_xlabel("side information y")
     axes[1].set_ylabel(r"reconstruction $\hat x(k, y)$")
     axes[1].set_title("decoder: one curve per index k")
@@ -151,3 +163,71 @@ def cells_2d(ax: plt.Axes, xx: np.ndarray, yy: np.ndarray, labels: np.ndarray,
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
     ax.grid(False)
+
+
+def _sorted_by_distortion(mse: object, rate: object) -> tuple[np.ndarray, np.ndarray]:
+    d = np.asarray(mse, dtype=float).reshape(-1)
+    r = np.asarray(rate, dtype=float).reshape(-1)
+    if d.shape != r.shape:
+        raise ValueError(f"mse and rate must have the same length, got {d.size} and {r.size}")
+    o = np.argsort(d)
+    return d[o], r[o]
+
+
+def rd_panel(ax: plt.Axes, *, curves: Sequence[tuple] = (), schemes: Sequence[tuple] = (),
+             title: str | None = None, xlim: tuple[float, float] | None = None,
+             ylim: tuple[float, float] | None = None, legend: str | None = "best") -> None:
+    """A rate–distortion panel: rate (bits/sample) against distortion 10 log10 MSE (dB).
+
+    ``curves`` are bounds and reference designs, drawn as lines: tuples ``(label, mse, rate)`` or
+    ``(label, mse, rate, style)`` with ``style`` a dict of matplotlib keywords; ``schemes`` are operating
+    points, drawn as markers, in the same tuple form. ``legend``: a matplotlib location, or None for none.
+    """
+    for spec in curves:
+        label, mse, rate, style = (*spec, {})[:4]
+        d, r = _sorted_by_distortion(mse, rate)
+        bound(ax, 10 * np.log10(d), r, label, **style)
+    for spec in schemes:
+        label, mse, rate, style = (*spec, {})[:4]
+        d, r = _sorted_by_distortion(mse, rate)
+        points(ax, 10 * np.log10(d), r, label, **{"ls": "none", "ms": 7, **style})
+    if xlim is not None:
+        ax.set_xlim(*xlim)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_xlabel(DIST_DB_LABEL)
+    ax.set_ylabel(RATE_LABEL)
+    if title:
+        ax.set_title(title)
+    if legend:
+        ax.legend(loc=legend, fontsize="small")
+
+
+def scalar_quantizer(ax: plt.Axes, thresholds: np.ndarray, points: np.ndarray, label: str,
+                     x: np.ndarray, **style: object) -> None:
+    """Draw a scalar quantizer's map x -> x̂ as a staircase over ``x`` (sorted).
+
+    ``thresholds`` (sorted, length K − 1) separate the K cells whose reconstructions are ``points``.
+    """
+    t = np.asarray(thresholds, dtype=float)
+    p = np.asarray(points, dtype=float)
+    if p.size != t.size + 1:
+        raise ValueError(f"points must have len(thresholds) + 1 = {t.size + 1} entries, got {p.size}")
+    ax.step(x, p[np.searchsorted(t, x)], where="post", label=label, **style)
+
+
+def density_band(ax: plt.Axes, x: np.ndarray, pdf: np.ndarray, lo: float, hi: float, label: str) -> None:
+    """A source density drawn as a grey band along the bottom of ``ax`` (between y = lo and y = hi)."""
+    pdf = np.asarray(pdf, dtype=float)
+    ax.fill_between(x, lo, lo + (hi - lo) * pdf / pdf.max(), color="0.85", label=label, lw=0)
+
+
+def rd_figure(panels: Sequence[dict], *, width: float = 6.0, height: float = 4.6) -> plt.Figure:
+    """A row of :func:`rd_panel` s, one per dict of its keyword arguments (curves, schemes, title, …)."""
+    if not panels:
+        raise ValueError("panels must hold at least one panel (a dict of rd_panel arguments)")
+    fig, axes = plt.subplots(1, len(panels), figsize=(width * len(panels), height),
+                             constrained_layout=True, squeeze=False)
+    for ax, panel in zip(axes[0], panels, strict=True):
+        rd_panel(ax, **panel)
+    return fig

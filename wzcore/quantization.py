@@ -35,11 +35,13 @@ __all__ = [
     "CosetExact",
     "CosetQuantizer",
     "CosetRD",
+    "ECSQCurve",
     "UniformQuantizer",
     "coset_exact",
     "coset_rate_distortion",
     "design_ecsq",
     "ecsq_curve",
+    "ecsq_reference",
     "gaussian_cell_moments",
     "optimise_coset",
     "uniform_index",
@@ -220,6 +222,31 @@ def ecsq_curve(pdf: Callable[[np.ndarray], np.ndarray] | np.ndarray, lams: Seque
                grid: np.ndarray, **kwargs) -> list[ECSQ]:
     """design_ecsq for each lam (an operational rate-distortion curve)."""
     return [design_ecsq(pdf, lam, grid, **kwargs) for lam in lams]
+
+
+@dataclass(frozen=True)
+class ECSQCurve:
+    """Optimal ECSQ designs at distinct, increasing λ: ``rate`` (bits) and ``mse`` arrays, the designs."""
+
+    lams: tuple[float, ...]
+    rate: np.ndarray
+    mse: np.ndarray
+    designs: tuple[ECSQ, ...]
+
+    def at(self, lam: float) -> ECSQ:
+        """The design at ``lam`` (one of ``lams``)."""
+        if lam not in self.lams:
+            raise ValueError(f"lam must be one of the curve's {self.lams}, got {lam!r}")
+        return self.designs[self.lams.index(lam)]
+
+
+def ecsq_reference(pdf: Callable[[np.ndarray], np.ndarray] | np.ndarray, lams: Sequence[float],
+                   grid: np.ndarray, **kwargs) -> ECSQCurve:
+    """The optimal-ECSQ reference curve at the distinct values of ``lams``, sorted (see :func:`design_ecsq`)."""
+    distinct = tuple(sorted(set(float(v) for v in lams)))
+    curve = ecsq_curve(pdf, distinct, grid, **kwargs)
+    return ECSQCurve(distinct, np.array([q.rate for q in curve]), np.array([q.distortion for q in curve]),
+                     tuple(curve))
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -31,10 +31,13 @@ __all__ = [
     "OperatingPoint",
     "bd_rate",
     "count_intervals_per_index",
+    "dead_zone",
     "folding_fraction",
     "gap_bits_at_distortion",
     "gap_db_at_rate",
     "multi_interval_fraction",
+    "rate_at_distortion",
+    "threshold_distance",
 ]
 
 RateKind = Literal["real", "ideal", "oracle"]
@@ -104,15 +107,23 @@ def gap_db_at_rate(rate: object, mse: object, ref_rate: object, ref_mse: object)
     return float(gap[0]) if np.ndim(rate) == 0 else gap
 
 
+def rate_at_distortion(mse: object, ref_rate: object, ref_mse: object) -> np.ndarray | float:
+    """R_ref(mse): the reference curve's rate at the given distortions, linear in (dB, rate)."""
+    d = np.atleast_1d(np.asarray(mse, dtype=np.float64))
+    _points(np.zeros_like(d), d)
+    rr, dr = _curve(ref_rate, ref_mse)
+    r = _interp_strict(10 * np.log10(d), 10 * np.log10(dr), rr, "distortion (dB)")
+    return float(r[0]) if np.ndim(mse) == 0 else r
+
+
 def gap_bits_at_distortion(rate: object, mse: object, ref_rate: object,
                            ref_mse: object) -> np.ndarray | float:
     """rate − R_ref(mse) in bits: how much more rate than the reference at equal distortion (> 0: more).
 
-    R_ref is the reference interpolated linearly in (dB, rate). Scalars in, a float out.
+    R_ref is :func:`rate_at_distortion`. Scalars in, a float out.
     """
     r, d = _points(rate, mse)
-    rr, dr = _curve(ref_rate, ref_mse)
-    gap = r - _interp_strict(10 * np.log10(d), 10 * np.log10(dr), rr, "distortion (dB)")
+    gap = r - rate_at_distortion(d, ref_rate, ref_mse)
     return float(gap[0]) if np.ndim(rate) == 0 else gap
 
 
@@ -186,3 +197,29 @@ def folding_fraction(x_grid: object, indices: object, weights: object) -> float:
     if np.any(w < 0) or w.sum() <= 0:
         raise ValueError("weights must be >= 0 with a positive sum")
     return float(np.sum(w * (k == k[::-1])) / w.sum())
+
+
+def dead_zone(thresholds: object, within: float = np.inf) -> dict[str, float]:
+    """The shape of a symmetric scalar quantizer from its sorted thresholds.
+
+    ``zero_cell``: the width of the cell holding 0 (between the largest negative and the smallest
+    positive threshold); ``step``: the median distance between consecutive thresholds in
+    (−within, within), the zero cell included. A dead-zone quantizer has zero_cell > step
+    (Sullivan 1996).
+    """
+    t = np.sort(np.asarray(thresholds, dtype=np.float64).reshape(-1))
+    if not (np.any(t < 0) and np.any(t > 0)):
+        raise ValueError("thresholds must include negative and positive values (a cell around 0)")
+    inner = t[np.abs(t) < within]
+    if inner.size < 3:
+        raise ValueError(f"at least 3 thresholds must lie within ±{within}, got {inner.size}")
+    return {"zero_cell": float(t[t > 0].min() - t[t < 0].max()),
+            "step": float(np.median(np.diff(inner)))}
+
+
+def threshold_distance(thresholds: object, reference: object, within: float = np.inf) -> float:
+    """max |t_i − t_ref,i| over the thresholds in (−within, within); inf if their counts differ there."""
+    a = np.sort(np.asarray(thresholds, dtype=np.float64).reshape(-1))
+    b = np.sort(np.asarray(reference, dtype=np.float64).reshape(-1))
+    a, b = a[np.abs(a) < within], b[np.abs(b) < within]
+    return float(np.max(np.abs(a - b))) if a.size == b.size and a.size else float("inf")

@@ -13,6 +13,12 @@ padded adjacency arrays). Rate adaptation (:class:`IncrementalSyndromeCodec`, ch
 of LDPC-accumulate codes) and random binning with exhaustive ML decoding (:func:`random_binning_ml_error`,
 a teaching device) have no library implementation either.
 
+Streams are frames of the one wzcore stream format (:mod:`wzcore.coding`): kind ``"SW"``
+(:class:`SyndromeCodec`) or ``"SI"`` (:class:`IncrementalSyndromeCodec`), header (little-endian)
+n u32, m u32, CRC-32 of the packed x (u32), payload the packed syndrome bits (``HEADER_BYTES`` = 27 bytes
+besides it). A corrupted or truncated stream raises :class:`~wzcore.coding.CorruptStreamError`; a stream made
+for another (n, m) raises ``ValueError``; a failed decoding raises :class:`DecodingError`.
+
 Measured (DSBS(0.11), h = 0.4999, shipped n = 10^4 codes, 200 BP iterations): FER 2/1000 at R = 0.56,
 0/200 at R ≥ 0.57; at n = 10^3 FER ≤ 1e-2 needs R ≈ 0.66.
 """
@@ -31,8 +37,12 @@ import scipy.sparse as sp
 from scipy.stats import beta
 from tqdm import tqdm
 
+from wzcore import coding
+from wzcore.sources import DSBS
+
 __all__ = [
     "DEFAULT_PROFILE",
+    "HEADER_BYTES",
     "DecodingError",
     "FERResult",
     "IncrementalSyndromeCodec",
@@ -58,9 +68,10 @@ DEFAULT_PROFILE: dict[int, float] = {2: 0.52, 3: 0.27, 6: 0.10, 7: 0.05, 30: 0.0
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "ldpc"
 
-_MAGIC = b"SWL1"
-_HEADER = struct.Struct(">4sIII")  # magic, n, m, crc32(x)
-_TRAILER = struct.Struct(">I")  # crc32(header + syndrome)
+_KIND, _KIND_INCREMENTAL = "SW", "SI"
+_HEAD = struct.Struct("<III")  # n, m, crc32(packed x)
+#: Bytes of a syndrome stream besides the packed syndrome (framing + header): 27.
+HEADER_BYTES = coding.FRAME_OVERHEAD + _HEAD.size
 
 
 class DecodingError(ValueError):
@@ -273,26 +284,35 @@ def bpsk_awgn_side_information(
     return y, 2.0 * y / sigma**2
 
 
-def _parse_stream(stream: bytes, n: int, m: int, bits: int) -> tuple[int, np.ndarray]:
-    """Check length, trailer CRC32 and header (magic, n, m) of a stream; return (CRC32 of x, bits)."""
-    stream = bytes(stream)
-    size = _HEADER.size + (bits + 7) // 8 + _TRAILER.size
-    if len(stream) != size:
-        raise ValueError(f"stream must have {size} bytes for (m, n) = ({m}, {n}), got {len(stream)}")
-    body, (crc,) = stream[: -_TRAILER.size], _TRAILER.unpack(stream[-_TRAILER.size :])
-    if zlib.crc32(body) != crc:
-        raise DecodingError("stream CRC mismatch: corrupted bitstream")
-    magic, n_s, m_s, crc_x = _HEADER.unpack(body[: _HEADER.size])
-    if magic != _MAGIC or n_s != n or m_s != m:
-        raise ValueError(f"stream is for (magic, n, m) = ({magic!r}, {n_s}, {m_s}), codec has "
-                         f"({_MAGIC!r}, {n}, {m})")
-    return crc_x, np.unpackbits(np.frombuffer(body[_HEADER.size :], dtype=np.uint8), count=bits)
+def _write_stream(kind: str, x: np.ndarray, m: int, bits: np.ndarray) -> bytes:
+    """Frame of ``kind``: header (n, m, CRC-32 of packed x), payload the packed ``bits``."""
+    header = _HEAD.pack(x.size, m, zlib.crc32(np.packbits(x.astype(np.uint8)).tobytes()))
+    return coding.write_frame(kind, header, np.packbits(bits).tobytes())
+
+
+def _parse_stream(stream: bytes, kind: str, n: int, m: int, bits: int) -> tuple[int, np.ndarray]:
+    """Check the frame (:func:`wzcore.coding.read_frame`) and its header (n, m); return (CRC32 of x, bits).
+
+    Raises CorruptStreamError for a damaged stream, ValueError for a stream made for another (n, m).
+    """
+    header, payload, rest = coding.read_frame(stream, kind)
+    if rest:
+        raise coding.CorruptStreamError(f"{len(rest)} trailing bytes after the syndrome stream")
+    if len(header) != _HEAD.size:
+        raise coding.CorruptStreamError(f"syndrome header of {len(header)} bytes, expected {_HEAD.size}")
+    n_s, m_s, crc_x = _HEAD.unpack(header)
+    if n_s != n or m_s != m:
+        raise ValueError(f"stream is for (n, m) = ({n_s}, {m_s}), codec has (n, m) = ({n}, {m})")
+    if len(payload) != (bits + 7) // 8:
+        raise coding.CorruptStreamError(f"syndrome payload of {len(payload)} bytes, expected {(bits + 7) // 8}")
+    return crc_x, np.unpackbits(np.frombuffer(payload, dtype=np.uint8), count=bits)
 
 
 class SyndromeCodec:
     """Slepian–Wolf syndrome codec for a parity-check matrix H (m×n): rate R = m/n bits per source bit.
 
-    Stream = header (magic, n, m, CRC32 of x) ‖ packed syndrome H·x mod 2 ‖ CRC32 of everything before.
+    Stream = an ``"SW"`` frame (:mod:`wzcore.coding`): header (n, m, CRC32 of x), payload the packed syndrome
+    H·x mod 2 (``HEADER_BYTES`` + ⌈m/8⌉ bytes in all).
     Decoding runs product-sum BP (``ldpc.BpDecoder``) on H·e = s ⊕ H·ŷ with P(e_i = 1) the per-bit
     crossover probability, and raises :class:`DecodingError` unless BP converges and CRC32(x̂) matches.
     """
@@ -328,14 +348,12 @@ class SyndromeCodec:
         return (self.h @ _as_bits(x, self.n, "x").astype(np.int64) % 2).astype(np.uint8)
 
     def encode(self, x: np.ndarray) -> bytes:
-        """Bitstream for x: header ‖ packed syndrome ‖ CRC32."""
+        """Bitstream for x: an ``"SW"`` frame with header (n, m, CRC32 of x) and the packed syndrome."""
         x = _as_bits(x, self.n, "x")
-        body = _HEADER.pack(_MAGIC, self.n, self.m, zlib.crc32(np.packbits(x).tobytes()))
-        body += np.packbits(self.syndrome(x)).tobytes()
-        return body + _TRAILER.pack(zlib.crc32(body))
+        return _write_stream(_KIND, x, self.m, self.syndrome(x))
 
     def _parse(self, stream: bytes) -> tuple[int, np.ndarray]:
-        return _parse_stream(stream, self.n, self.m, self.m)
+        return _parse_stream(stream, _KIND, self.n, self.m, self.m)
 
     def _bp(self, probs: np.ndarray):
         from ldpc import BpDecoder
@@ -364,7 +382,9 @@ class SyndromeCodec:
         - ``llr`` alone: per-bit log P(x_i = 0 | side info)/P(x_i = 1 | side info) (soft side information;
           the hard decision ŷ = [llr < 0] and crossover 1/(1 + e^{|llr|}) are derived).
 
-        Raises :class:`DecodingError` if BP fails or CRC32(x̂) mismatches; ``ValueError`` on a bad stream.
+        Raises :class:`DecodingError` if BP fails or CRC32(x̂) mismatches;
+        :class:`~wzcore.coding.CorruptStreamError` on a damaged stream, ``ValueError`` on one made for another
+        (n, m).
         """
         y, probs = self._side_information(y, p, crossover, llr)
         crc_x, s = self._parse(stream)
@@ -425,11 +445,6 @@ class RateAdaptiveFamily:
         self.codecs = sorted(codecs, key=lambda c: c.m)
         self.n = self.codecs[0].n
 
-    @classmethod
-    def peg(cls, n: int, rates: list[float], seed: int = 0, max_iter: int = 200) -> RateAdaptiveFamily:
-        """Family of default-profile PEG codes (shipped ones loaded) at ``rates``."""
-        return cls([load_or_build_code(n, r, seed) for r in rates], max_iter=max_iter)
-
     @property
     def rates(self) -> list[float]:
         return [c.rate for c in self.codecs]
@@ -457,9 +472,10 @@ class IncrementalSyndromeCodec:
     Start from a low-rate code H_min (m_min checks). Each check c is split into two halves A_c, B_c of its
     edges (s_c = s_{A_c} ⊕ s_{B_c}); step k ∈ {0, …, K} splits the first ⌊k·m_min/K⌉ checks of a fixed
     random order, i.e. sends s_{A_c} for them on top of s. Rates m_min/n … 2·m_min/n; the decoder at step k
-    runs BP on the split code, which keeps H_min's variable degrees and its girth. The stream carries all
-    steps (header ‖ s ‖ s_A in split order ‖ CRC32); decoding at step k reads only the first
-    m_min + split(k) syndrome bits, exactly what a feedback channel would have delivered.
+    runs BP on the split code, which keeps H_min's variable degrees and its girth. The stream, an ``"SI"``
+    frame with header (n, m_min, CRC32 of x), carries all steps (payload s ‖ s_A in split order, 2·m_min bits);
+    decoding at step k reads only the first m_min + split(k) syndrome bits, exactly what a feedback channel
+    would have delivered.
     """
 
     def __init__(self, h_min: sp.spmatrix, steps: int, rng: np.random.Generator, max_iter: int = 200):
@@ -504,20 +520,19 @@ class IncrementalSyndromeCodec:
         return self._codecs[k]
 
     def encode(self, x: np.ndarray) -> bytes:
-        """header ‖ s = H_min·x ‖ s_A for the checks in split order ‖ CRC32."""
+        """``"SI"`` frame: header (n, m_min, CRC32 of x), payload s = H_min·x ‖ s_A for the checks in split
+        order."""
         x = _as_bits(x, self.n, "x").astype(np.int64)
         s = (self.h_min @ x % 2).astype(np.uint8)
         s_a = (self.half_a[self.order] @ x % 2).astype(np.uint8)
-        body = _HEADER.pack(_MAGIC, self.n, self.m_min, zlib.crc32(np.packbits(x.astype(np.uint8)).tobytes()))
-        body += np.packbits(np.concatenate([s, s_a])).tobytes()
-        return body + _TRAILER.pack(zlib.crc32(body))
+        return _write_stream(_KIND_INCREMENTAL, x, self.m_min, np.concatenate([s, s_a]))
 
     def decode(self, stream: bytes, k: int, y: np.ndarray | None = None, p: float | None = None, *,
                crossover: np.ndarray | None = None, llr: np.ndarray | None = None) -> np.ndarray:
         """x̂ at step k (see :meth:`SyndromeCodec.decode` for the side-information arguments)."""
         codec = self.codec(k)
         y, probs = codec._side_information(y, p, crossover, llr)
-        crc_x, bits = _parse_stream(stream, self.n, self.m_min, 2 * self.m_min)
+        crc_x, bits = _parse_stream(stream, _KIND_INCREMENTAL, self.n, self.m_min, 2 * self.m_min)
         s, s_a = bits[: self.m_min], bits[self.m_min :]
         split, keep = self._rows(k)
         s_a = s_a[: split.size]
@@ -588,15 +603,16 @@ def frame_error_rate(
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
     failures = undetected = 0
     ber = []
+    source = DSBS(p)
     t0 = time.perf_counter()
     for _ in tqdm(range(frames), disable=not progress, desc=f"FER R={codec.rate:.3f}", leave=False):
-        x = rng.integers(0, 2, codec.n, dtype=np.uint8)
-        stream = codec.encode(x)
         if soft_sigma is None:
-            y = x ^ (rng.random(codec.n) < p).astype(np.uint8)
+            x, y = source.sample(codec.n, rng)
             kwargs = {"y": y, "p": p}
         else:
+            x = rng.integers(0, 2, codec.n, dtype=np.uint8)
             kwargs = {"llr": bpsk_awgn_side_information(x, soft_sigma, rng)[1]}
+        stream = codec.encode(x)
         try:
             x_hat = codec.decode(stream, **kwargs)
         except DecodingError as err:

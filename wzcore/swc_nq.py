@@ -1,17 +1,18 @@
-"""SWC-NQ: nested (uniform) quantization + Slepian–Wolf coding of the index bit-planes.
+"""SWC-NQ: multilevel Slepian–Wolf coding of quantizer indices from per-sample index posteriors.
 
 Liu, Cheng, Liveris, Xiong, "Slepian–Wolf coded nested lattice quantization for Wyner–Ziv coding",
-IEEE Trans. IT 2006, in its scalar form. The encoder quantizes x with a fine uniform quantizer,
-q = floor(x / step + 1/2), writes u = q − q_min in B bits and codes the bit-planes b_0 (LSB) … b_{B−1}
-one at a time; the decoder, holding the Gaussian posterior N(m, v) of X given Y = y, decodes the planes
-in that order (multilevel coding), so the ideal rate is, by the chain rule,
+IEEE Trans. IT 2006, in its scalar form, generalised to any quantizer whose index has a known posterior at
+the decoder.
 
-    H(Q | Y) = Σ_j H(B_j | Y, B_0 … B_{j−1}).
+**The general coder** (:class:`MultilevelSW`). The encoder holds integer indices k_i in [0, K) and writes
+them in B = ⌈log2 K⌉ bits; the decoder holds per-sample log-posteriors log q(k | y_i) (an (n, K) array, or
+an :class:`IndexPosterior` on a window of candidates) and decodes the bit-planes b_0 (LSB) … b_{B−1} in that
+order (multilevel coding), so that by the chain rule the ideal rate is
 
-Plane j is decoded with the per-bit probability P(b_j = 1 | y, b_<j) = Σ_{q ≡ c (2^j), bit j = 1} P(q | y) /
-Σ_{q ≡ c (2^j)} P(q | y), with P(q | y) the posterior mass of cell q (:func:`bit_probability`). Each plane
-is sent in one of three modes, chosen by a **rate-adaptive feedback** emulation (as LDPCA-based
-distributed video coding does: the decoder requests syndrome bits until its check passes):
+    H(K | Y) = Σ_j H(B_j | Y, B_0 … B_{j−1}).
+
+Plane j is decoded with the per-bit probability P(b_j = 1 | y, b_<j) = Σ_{k ≡ c (2^j), bit j = 1} q(k | y) /
+Σ_{k ≡ c (2^j)} q(k | y) (:func:`bit_probability`). Each plane is sent in one of three modes:
 
 * ``PREDICTED`` (rate 0): the decoder's hard decision is already right for every sample (the top planes,
   fully predictable from y: this is what makes the scheme *nested* — skipping them is binning);
@@ -20,51 +21,72 @@ distributed video coding does: the decoder requests syndrome bits until its chec
   below the plane's estimated conditional entropy are skipped: they cannot decode);
 * ``RAW`` (rate 1): the bits themselves, when no grid rate decodes (the low planes, nearly independent of y).
 
-Bitstream (big-endian): magic ``b"SWNQ"``, version u8, n u32, B u8, q_min i32, step f64, then per plane a
-mode byte (0 predicted, 1 raw, 2 + i: syndrome at grid rate i) and its payload (the SyndromeCodec stream —
-which carries its own CRC-32 — or the packed bits), then CRC-32 of the decoded u (int32) and CRC-32 of all
-previous bytes. A decoded index is returned only if every CRC matches: a failed BP or a wrong prediction
-raises :class:`~wzcore.slepian_wolf.DecodingError`; a stream made for another ``step`` or ``n`` raises
-``ValueError``. Reconstruction is the MMSE estimate E[X | q, y] (truncated-normal mean).
+The mode choice is an **oracle**: the encoder is handed the decoder's posterior and runs the decoder to keep
+the cheapest mode that decodes — an emulation of rate-adaptive feedback (the decoder requesting syndrome bits
+until its check passes, as LDPCA-based distributed video coding does) whose requests are not counted. Every
+byte of the resulting stream is counted, but the choice of each plane's rate is a genie's (DESIGN §8).
+
+**The quantizer layer** (:class:`SWCNQ`): a fine uniform quantizer q = ⌊x / Δ + ½⌉
+(:func:`wzcore.quantization.uniform_index`), k = q − q_min with K = 2^B, and the Gaussian posterior
+N(m, v) of X given Y: q(k | y) is the mass of cell q under N(m, v), computed on a window of ±``WINDOW``
+posterior standard deviations (:func:`wzcore.quantization.gaussian_cell_moments`). Reconstruction is the MMSE
+estimate E[X | q, y] (truncated-normal mean). :func:`evaluate` runs it over blocks and steps.
+
+Stream: one ``"NQ"`` frame of the wzcore stream format (:mod:`wzcore.coding`), little-endian. Header:
+n u32, K u32, CRC-32 of k (int32 LE) u32, then the caller's fields (SWC-NQ: q_min i32, Δ f64). Payload, per
+plane: a mode byte (0 predicted, 1 raw, 2 + i: syndrome at grid rate i) and its data — nothing, the ⌈n/8⌉
+packed bits, or the ``"SW"`` frame of the syndrome codec (self-delimiting, so no one here knows its size).
+A decoded index is returned only if every check passes: a damaged stream raises
+:class:`~wzcore.coding.CorruptStreamError`, a failed BP or a wrong prediction (CRC of k)
+:class:`~wzcore.slepian_wolf.DecodingError`, a stream made for another n, K or step ``ValueError``.
 
 Hand-written because no library implements multilevel Slepian–Wolf coding of quantizer bit-planes; the
-LDPC codes and BP decoder are those of :mod:`wzcore.slepian_wolf` (``ldpc``), the Gaussian cell masses
-those of :func:`wzcore.quantization.gaussian_cell_moments`.
+LDPC codes and BP decoder are those of :mod:`wzcore.slepian_wolf` (``ldpc``).
 """
 
 from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
+from wzcore import coding, validate
 from wzcore import slepian_wolf as sw
 from wzcore.bounds import binary_entropy
-from wzcore.quantization import gaussian_cell_moments
+from wzcore.quantization import gaussian_cell_moments, uniform_index
 
 __all__ = [
     "DEFAULT_RATES",
     "SWCNQ",
+    "IndexPosterior",
+    "MultilevelResult",
+    "MultilevelSW",
+    "NQHeader",
     "PlaneReport",
+    "Posterior",
+    "SWCNQEvaluation",
+    "SWCNQPoint",
     "SWCNQResult",
     "binary_entropy_mean",
     "bit_probability",
+    "evaluate",
 ]
 
 #: Syndrome rates (bits per plane bit) of the LDPC family; the codes of length 2000 and 4000 are shipped.
 DEFAULT_RATES: tuple[float, ...] = (0.04, 0.08, 0.12, 0.16, *tuple(round(0.05 * i, 2) for i in range(4, 20)))
 
-_MAGIC = b"SWNQ"
-_VERSION = 1
-_HEAD = struct.Struct(">4sBIBid")
-_CRC = struct.Struct(">I")
+_KIND = "NQ"
+_HEAD = struct.Struct("<III")  # n, K, crc32(k as int32 LE); the caller's fields follow
+_GAUSS = struct.Struct("<id")  # SWCNQ's fields: q_min, step
 PREDICTED, RAW, SYNDROME0 = 0, 1, 2
 WINDOW = 9.0  # posterior standard deviations covered by the candidate cells
 LLR_MAX = 30.0
 START_MARGIN = 0.08  # grid rates below (estimated conditional entropy − this) are not tried
+_MAX_K = 2**31
 
 
 def binary_entropy_mean(p1: np.ndarray) -> float:
@@ -88,10 +110,74 @@ def bit_probability(log_w: np.ndarray, u_cand: np.ndarray, low: np.ndarray, j: i
     return np.where(ok, one / np.where(ok, tot, 1.0), 0.5)
 
 
+# ----------------------------------------------------------------------------------------------------------
+# the general coder: indices in [0, K) with per-sample posteriors
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class IndexPosterior:
+    """The decoder's posterior of an index k in [0, K), per sample, on a window of candidates.
+
+    ``log_w[i, c]`` = log q(``cand[i, c]`` | y_i) up to a per-sample constant (−inf: impossible); indices not
+    among a sample's candidates have probability 0. Both arrays have shape (n, C) (``cand`` may be a
+    broadcast view). :meth:`dense` builds the full form, C = K, from an (n, K) array of log-posteriors.
+    """
+
+    cand: np.ndarray
+    log_w: np.ndarray
+    K: int
+
+    def __post_init__(self) -> None:
+        K = validate.integer("K", self.K, 1, _MAX_K)
+        cand, log_w = np.asarray(self.cand), np.asarray(self.log_w, dtype=np.float64)
+        if log_w.ndim != 2 or cand.shape != log_w.shape:
+            raise ValueError(f"cand and log_w must be arrays of the same shape (n, C), got {cand.shape} "
+                             f"and {log_w.shape}")
+        if not np.issubdtype(cand.dtype, np.integer) or (cand.size and (cand.min() < 0 or cand.max() >= K)):
+            raise ValueError(f"cand must hold integers in [0, {K - 1}] (K = {K})")
+        if np.any(np.isnan(log_w)) or np.any(log_w == np.inf):
+            raise ValueError("log_w must hold finite values or -inf (log-probabilities)")
+        object.__setattr__(self, "cand", cand.astype(np.int64, copy=False))
+        object.__setattr__(self, "log_w", log_w)
+        object.__setattr__(self, "K", K)
+
+    @classmethod
+    def dense(cls, log_q: np.ndarray) -> IndexPosterior:
+        """From log q(k | y_i) for every k: an array of shape (n, K) (rows need not be normalised)."""
+        log_q = np.asarray(log_q, dtype=np.float64)
+        if log_q.ndim != 2 or log_q.shape[1] < 1:
+            raise ValueError(f"log_q must have shape (n, K) with K >= 1, got {log_q.shape}")
+        cand = np.broadcast_to(np.arange(log_q.shape[1], dtype=np.int64), log_q.shape)
+        return cls(cand, log_q, log_q.shape[1])
+
+    @property
+    def n(self) -> int:
+        """Number of samples."""
+        return self.log_w.shape[0]
+
+
+@dataclass(frozen=True)
+class NQHeader:
+    """The fields of an ``"NQ"`` stream's header: block length, alphabet size, CRC-32 of the index, and the
+    caller's own fields (``extra``, e.g. SWC-NQ's q_min and step)."""
+
+    n: int
+    K: int
+    crc_k: int
+    extra: bytes
+
+    @property
+    def n_planes(self) -> int:
+        """B = ⌈log2 K⌉ bit-planes."""
+        return (self.K - 1).bit_length()
+
+
 @dataclass(frozen=True)
 class PlaneReport:
     """How one bit-plane was sent: mode ('predicted' | 'syndrome' | 'raw'), rate in bits per sample
-    (payload only), and the empirical conditional entropy mean h(P(b_j = 1 | y, b_<j))."""
+    (its data only: the packed bits or the syndrome frame, not the mode byte), and the empirical conditional
+    entropy mean h(P(b_j = 1 | y, b_<j))."""
 
     plane: int
     mode: str
@@ -100,43 +186,45 @@ class PlaneReport:
 
 
 @dataclass(frozen=True)
-class SWCNQResult:
+class MultilevelResult:
     """One encoded block: the stream, its real rate 8·len/n, the ideal rate Σ_j H(B_j | Y, B_<j) estimate,
-    per-plane reports, and the fine index q."""
+    per-plane reports, and the coded index k."""
 
     stream: bytes
     rate_real: float
     rate_ideal: float
     planes: tuple[PlaneReport, ...]
-    q: np.ndarray
+    k: np.ndarray
 
 
-class SWCNQ:
-    """Scalar SWC-NQ codec for blocks of ``n`` samples with a Gaussian posterior of X given Y at the decoder.
+#: A posterior argument: an :class:`IndexPosterior`, an (n, K) array of log q(k | y), or (to
+#: :meth:`MultilevelSW.decode`) a callable mapping the stream's checked :class:`NQHeader` to one of those.
+Posterior = IndexPosterior | np.ndarray | Callable[[NQHeader], IndexPosterior | np.ndarray]
 
-    ``step``: fine quantizer step; ``rates``: the syndrome-rate grid (one PEG LDPC code of length n each,
-    from :func:`wzcore.slepian_wolf.load_or_build_code`); ``max_iter``: BP iterations.
+
+class MultilevelSW:
+    """Multilevel Slepian–Wolf coder of indices k in [0, K) for blocks of ``n`` samples, given the decoder's
+    per-sample index posteriors (see the module docstring for the scheme and the stream layout).
+
+    ``rates``: the syndrome-rate grid (one PEG LDPC code of length n each, from
+    :func:`wzcore.slepian_wolf.load_or_build_code` with ``seed``); ``max_iter``: BP iterations.
     """
 
-    def __init__(self, step: float, n: int, rates: Sequence[float] = DEFAULT_RATES, seed: int = 0,
-                 max_iter: int = 100) -> None:
-        step = float(step)
-        if not np.isfinite(step) or step <= 0:
-            raise ValueError(f"step must be a finite number > 0, got {step!r}")
+    def __init__(self, n: int, rates: Sequence[float] = DEFAULT_RATES, seed: int = 0, max_iter: int = 100) -> None:
         if isinstance(n, bool) or not float(n).is_integer() or not 64 <= int(n) < 2**31:
             raise ValueError(f"n must be an integer in [64, 2^31), got {n!r}")
         r = np.asarray(rates, dtype=np.float64)
         if r.ndim != 1 or r.size == 0 or r.size > 250 or np.any(~((r > 0) & (r < 1))) or np.any(np.diff(r) <= 0):
             raise ValueError(f"rates must be 1 to 250 increasing values in (0, 1), got {rates!r}")
-        self.step, self.n = step, int(n)
+        self.n = int(n)
         self.rates = tuple(float(v) for v in r)
-        self.seed, self.max_iter = int(seed), int(max_iter)
+        self.seed = int(seed)
+        self.max_iter = validate.integer("max_iter", max_iter)
         self._codecs: dict[int, sw.SyndromeCodec] = {}
 
     def __repr__(self) -> str:
-        return f"SWCNQ(step={self.step!r}, n={self.n}, rates={len(self.rates)} codes)"
+        return f"MultilevelSW(n={self.n}, rates={len(self.rates)} codes)"
 
-    # ------------------------------------------------------------------ pieces
     def codec(self, i: int) -> sw.SyndromeCodec:
         """The syndrome codec at grid rate ``rates[i]`` (built or loaded once)."""
         if i not in self._codecs:
@@ -144,76 +232,55 @@ class SWCNQ:
             self._codecs[i] = sw.SyndromeCodec(h, max_iter=self.max_iter)
         return self._codecs[i]
 
-    def quantize(self, x: np.ndarray) -> np.ndarray:
-        """Fine index q = floor(x / step + 1/2)."""
-        return np.floor(np.asarray(x, dtype=np.float64) / self.step + 0.5).astype(np.int64)
-
-    def _posterior(self, post_mean, post_var, q_min: int, n_planes: int):
-        """Candidate indices u (n, C) around the posterior mean and their log posterior masses."""
-        m = np.asarray(post_mean, dtype=np.float64)
-        if m.shape != (self.n,) or not np.all(np.isfinite(m)):
-            raise ValueError(f"post_mean must be a finite array of length n = {self.n}")
-        v = float(post_var)
-        if not np.isfinite(v) or v <= 0:
-            raise ValueError(f"post_var must be a finite number > 0, got {post_var!r}")
-        s = np.sqrt(v)
-        half = int(np.ceil(WINDOW * s / self.step)) + 1
-        q = np.floor(m / self.step + 0.5).astype(np.int64)[:, None] + np.arange(-half, half + 1)
-        logZ, _ = gaussian_cell_moments((q - 0.5) * self.step, (q + 0.5) * self.step, m[:, None], s)
-        u = q - q_min
-        valid = (u >= 0) & (u < (1 << n_planes))
-        return np.where(valid, u, 0), np.where(valid, logZ, -np.inf)
-
-    def reconstruct(self, q: np.ndarray, post_mean: np.ndarray, post_var: float) -> np.ndarray:
-        """MMSE estimate E[X | cell q, X ~ N(post_mean, post_var)]."""
-        q = np.asarray(q, dtype=np.float64)
-        _, xh = gaussian_cell_moments((q - 0.5) * self.step, (q + 0.5) * self.step, post_mean,
-                                      np.sqrt(float(post_var)))
-        return xh
+    def _posterior(self, posterior: IndexPosterior | np.ndarray) -> IndexPosterior:
+        post = posterior if isinstance(posterior, IndexPosterior) else IndexPosterior.dense(posterior)
+        if post.n != self.n:
+            raise ValueError(f"the posterior must cover n = {self.n} samples, got {post.n}")
+        return post
 
     # ------------------------------------------------------------------ encoder
-    def encode(self, x: np.ndarray, post_mean: np.ndarray, post_var: float,
-               plan: Sequence[float | str] | None = None) -> SWCNQResult:
-        """Encode a block of ``n`` samples.
+    def encode(self, k: np.ndarray, posterior: IndexPosterior | np.ndarray,
+               plan: Sequence[float | str] | None = None, extra: bytes = b"") -> MultilevelResult:
+        """Encode a block of ``n`` indices k in [0, K), K given by ``posterior`` (the decoder's).
 
-        Without ``plan``, each plane's mode and rate are chosen by rate-adaptive feedback: the encoder
-        emulates the decoder (which holds ``post_mean``, ``post_var``) and keeps the cheapest mode that
-        decodes — predicted, else the smallest grid rate whose syndrome decodes, else raw. The side
-        information enters only through this feedback; the stream itself depends on x alone given the
-        chosen modes. ``plan`` forces per-plane modes instead (a grid rate, ``"predicted"`` or ``"raw"``;
-        one entry per plane), e.g. to test that a too-low rate raises at the decoder.
+        Without ``plan``, each plane's mode and rate are the oracle's choice: the encoder emulates the
+        decoder (it is handed ``posterior``) and keeps the cheapest mode that decodes — predicted, else the
+        smallest grid rate whose syndrome decodes, else raw. The posterior enters only through this choice;
+        the stream itself depends on k alone given the modes. ``plan`` forces per-plane modes instead (a grid
+        rate, ``"predicted"`` or ``"raw"``; one entry per plane), e.g. to test that a too-low rate raises at
+        the decoder. ``extra``: the caller's fields, stored after this coder's header fields.
         """
-        x = np.asarray(x, dtype=np.float64)
-        if x.shape != (self.n,) or not np.all(np.isfinite(x)):
-            raise ValueError(f"x must be a finite array of length n = {self.n}")
-        q = self.quantize(x)
-        q_min = int(q.min())
-        if q_min < -(2**31) or int(q.max()) >= 2**31:
-            raise ValueError("quantization index out of int32 range: step too small for x")
-        u = q - q_min
-        n_planes = max(1, int(u.max()).bit_length())
+        post = self._posterior(posterior)
+        k = validate.int_array("k", k)
+        if k.size != self.n:
+            raise ValueError(f"k must have length n = {self.n}, got {k.size}")
+        if k.size and (k.min() < 0 or k.max() >= post.K):
+            raise ValueError(f"k must be in [0, {post.K - 1}] (K = {post.K}), got range [{k.min()}, {k.max()}]")
+        extra = bytes(extra)
+        if _HEAD.size + len(extra) > 2**16 - 1:
+            raise ValueError(f"extra must have at most {2**16 - 1 - _HEAD.size} bytes, got {len(extra)}")
+        n_planes = (post.K - 1).bit_length()
         if plan is not None and len(plan) != n_planes:
             raise ValueError(f"plan must have one entry per bit-plane ({n_planes}), got {len(plan)}")
-        u_cand, log_w = self._posterior(post_mean, post_var, q_min, n_planes)
-        out = bytearray(_HEAD.pack(_MAGIC, _VERSION, self.n, n_planes, q_min, self.step))
+        payload = bytearray()
         reports = []
         low = np.zeros(self.n, dtype=np.int64)
         for j in range(n_planes):
-            bits = ((u >> j) & 1).astype(np.uint8)
-            p1 = bit_probability(log_w, u_cand, low, j)
-            mode, payload = self._choose(bits, p1, None if plan is None else plan[j])
-            out.append(mode)
-            out += payload
+            bits = ((k >> j) & 1).astype(np.uint8)
+            p1 = bit_probability(post.log_w, post.cand, low, j)
+            mode, data = self._choose(bits, p1, None if plan is None else plan[j])
+            payload.append(mode)
+            payload += data
             name = "predicted" if mode == PREDICTED else "raw" if mode == RAW else "syndrome"
-            reports.append(PlaneReport(j, name, 8 * len(payload) / self.n, binary_entropy_mean(p1)))
+            reports.append(PlaneReport(j, name, 8 * len(data) / self.n, binary_entropy_mean(p1)))
             low |= bits.astype(np.int64) << j
-        out += _CRC.pack(zlib.crc32(u.astype(">i4").tobytes()))
-        out += _CRC.pack(zlib.crc32(bytes(out)))
-        stream = bytes(out)
+        header = _HEAD.pack(self.n, post.K, zlib.crc32(k.astype("<i4").tobytes())) + extra
+        stream = coding.write_frame(_KIND, header, bytes(payload))
         ideal = float(sum(r.cond_entropy for r in reports))
-        return SWCNQResult(stream, 8 * len(stream) / self.n, ideal, tuple(reports), q)
+        return MultilevelResult(stream, 8 * len(stream) / self.n, ideal, tuple(reports), k)
 
-    def _llr(self, p1: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def _llr(p1: np.ndarray) -> np.ndarray:
         p1 = np.clip(p1, 1e-13, 1 - 1e-13)
         return np.clip(np.log1p(-p1) - np.log(p1), -LLR_MAX, LLR_MAX)
 
@@ -249,51 +316,260 @@ class SWCNQ:
         return RAW, np.packbits(bits).tobytes()
 
     # ------------------------------------------------------------------ decoder
-    def decode_index(self, stream: bytes, post_mean: np.ndarray, post_var: float) -> np.ndarray:
-        """The fine index q from the stream and the posterior N(post_mean, post_var) of X given y.
+    def read_header(self, stream: bytes) -> NQHeader:
+        """The checked header of an ``"NQ"`` stream (frame CRC verified; raises CorruptStreamError), with a
+        ``ValueError`` if it was made for another block length n."""
+        return self._read(stream)[0]
 
-        Raises DecodingError if a plane fails to decode or a CRC mismatches; ValueError if the stream was
-        made for another step or block length, or is malformed.
-        """
-        b = bytes(stream)
-        if len(b) < _HEAD.size + 2 * _CRC.size:
-            raise ValueError(f"stream too short ({len(b)} bytes) for an SWC-NQ stream")
-        magic, version, n, n_planes, q_min, step = _HEAD.unpack_from(b, 0)
-        if magic != _MAGIC or version != _VERSION:
-            raise ValueError(f"not an SWC-NQ v{_VERSION} stream (magic {magic!r}, version {version})")
-        if zlib.crc32(b[:-_CRC.size]) != _CRC.unpack(b[-_CRC.size:])[0]:
-            raise sw.DecodingError("stream CRC mismatch: corrupted SWC-NQ bitstream")
+    def _read(self, stream: bytes) -> tuple[NQHeader, bytes]:
+        header, payload, rest = coding.read_frame(stream, _KIND)
+        if rest:
+            raise coding.CorruptStreamError(f"{len(rest)} trailing bytes after the stream")
+        if len(header) < _HEAD.size:
+            raise coding.CorruptStreamError(f"header of {len(header)} bytes, expected at least {_HEAD.size}")
+        n, K, crc_k = _HEAD.unpack_from(header, 0)
         if n != self.n:
             raise ValueError(f"stream is for blocks of n = {n}, this codec has n = {self.n}")
-        if step != self.step:
-            raise ValueError(f"stream was encoded with step = {step!r}, this codec has step = {self.step!r}")
-        u_cand, log_w = self._posterior(post_mean, post_var, q_min, n_planes)
-        pos = _HEAD.size
-        low = np.zeros(self.n, dtype=np.int64)
+        if not 1 <= K <= _MAX_K:
+            raise coding.CorruptStreamError(f"alphabet size K = {K} outside [1, 2^31]")
+        return NQHeader(n, K, crc_k, header[_HEAD.size:]), payload
+
+    def decode(self, stream: bytes, posterior: Posterior) -> np.ndarray:
+        """The index k (int64) from the stream and the decoder's posterior (``posterior`` may be a callable
+        of the checked :class:`NQHeader`, evaluated once, e.g. when the posterior depends on header fields).
+
+        Raises CorruptStreamError on a damaged stream, DecodingError if a plane fails to decode or the CRC of
+        k mismatches, ValueError if the stream was made for another n or K.
+        """
+        head, payload = self._read(stream)
+        post = self._posterior(posterior(head) if callable(posterior) else posterior)
+        if post.K != head.K:
+            raise ValueError(f"stream was coded with K = {head.K}, the posterior has K = {post.K}")
         raw_len = (self.n + 7) // 8
-        for j in range(n_planes):
-            mode = b[pos]
+        pos = 0
+        low = np.zeros(self.n, dtype=np.int64)
+        for j in range(head.n_planes):
+            if pos >= len(payload):
+                raise coding.CorruptStreamError(f"payload ends before plane {j}")
+            mode = payload[pos]
             pos += 1
-            p1 = bit_probability(log_w, u_cand, low, j)
+            p1 = bit_probability(post.log_w, post.cand, low, j)
             if mode == PREDICTED:
                 bits = (p1 > 0.5).astype(np.uint8)
             elif mode == RAW:
-                bits = np.unpackbits(np.frombuffer(b[pos:pos + raw_len], dtype=np.uint8), count=self.n)
+                if pos + raw_len > len(payload):
+                    raise coding.CorruptStreamError(f"payload ends inside raw plane {j}")
+                bits = np.unpackbits(np.frombuffer(payload[pos:pos + raw_len], dtype=np.uint8), count=self.n)
                 pos += raw_len
             elif mode - SYNDROME0 < len(self.rates):
-                c = self.codec(mode - SYNDROME0)
-                size = 20 + (c.m + 7) // 8
-                bits = c.decode(b[pos:pos + size], llr=self._llr(p1))
-                pos += size
+                frame, rest = coding.split_stream(payload[pos:], "SW")
+                bits = self.codec(mode - SYNDROME0).decode(frame, llr=self._llr(p1))
+                pos = len(payload) - len(rest)
             else:
-                raise ValueError(f"bad plane mode byte {mode} in plane {j}")
+                raise ValueError(f"plane {j} is sent at grid rate {mode - SYNDROME0}, this codec has "
+                                 f"{len(self.rates)} grid rates")
             low |= bits.astype(np.int64) << j
-        if pos != len(b) - 2 * _CRC.size:
-            raise ValueError("stream length does not match its plane modes")
-        if zlib.crc32(low.astype(">i4").tobytes()) != _CRC.unpack_from(b, pos)[0]:
+        if pos != len(payload):
+            raise coding.CorruptStreamError("stream length does not match its plane modes")
+        if zlib.crc32(low.astype("<i4").tobytes()) != head.crc_k:
             raise sw.DecodingError("CRC of the decoded index does not match: a predicted plane was wrong")
-        return low + q_min
+        return low
+
+
+# ----------------------------------------------------------------------------------------------------------
+# SWC-NQ: uniform quantizer + Gaussian posterior over the general coder
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SWCNQResult:
+    """One encoded block: the stream, its real rate 8·len/n, the ideal rate Σ_j H(B_j | Y, B_<j) estimate,
+    per-plane reports, and the fine index q."""
+
+    stream: bytes
+    rate_real: float
+    rate_ideal: float
+    planes: tuple[PlaneReport, ...]
+    q: np.ndarray
+
+
+class SWCNQ:
+    """Scalar SWC-NQ codec for blocks of ``n`` samples with a Gaussian posterior of X given Y at the decoder:
+    a uniform quantizer of step ``step`` over :class:`MultilevelSW` (``rates``, ``seed``, ``max_iter`` are
+    its grid of syndrome rates, code seed and BP iterations).
+    """
+
+    def __init__(self, step: float, n: int, rates: Sequence[float] = DEFAULT_RATES, seed: int = 0,
+                 max_iter: int = 100) -> None:
+        self.step = validate.positive("step", step)
+        self.coder = MultilevelSW(n, rates, seed, max_iter)
+        self.n, self.rates = self.coder.n, self.coder.rates
+
+    def __repr__(self) -> str:
+        return f"SWCNQ(step={self.step!r}, n={self.n}, rates={len(self.rates)} codes)"
+
+    # ------------------------------------------------------------------ pieces
+    def codec(self, i: int) -> sw.SyndromeCodec:
+        """The syndrome codec at grid rate ``rates[i]``."""
+        return self.coder.codec(i)
+
+    def quantize(self, x: np.ndarray) -> np.ndarray:
+        """Fine index q = floor(x / step + 1/2)."""
+        return uniform_index(x, self.step)
+
+    def posterior(self, post_mean: np.ndarray, post_var: float, q_min: int, K: int) -> IndexPosterior:
+        """q(k | y) of k = q − q_min in [0, K) under X ~ N(post_mean, post_var): the cell masses on a window of
+        ±WINDOW standard deviations around the posterior mean (candidates outside [0, K) are impossible)."""
+        m = np.asarray(post_mean, dtype=np.float64)
+        if m.shape != (self.n,) or not np.all(np.isfinite(m)):
+            raise ValueError(f"post_mean must be a finite array of length n = {self.n}")
+        v = float(post_var)
+        if not np.isfinite(v) or v <= 0:
+            raise ValueError(f"post_var must be a finite number > 0, got {post_var!r}")
+        s = np.sqrt(v)
+        half = int(np.ceil(WINDOW * s / self.step)) + 1
+        q = uniform_index(m, self.step)[:, None] + np.arange(-half, half + 1)
+        logZ, _ = gaussian_cell_moments((q - 0.5) * self.step, (q + 0.5) * self.step, m[:, None], s)
+        u = q - q_min
+        valid = (u >= 0) & (u < K)
+        return IndexPosterior(np.where(valid, u, 0), np.where(valid, logZ, -np.inf), K)
+
+    def reconstruct(self, q: np.ndarray, post_mean: np.ndarray, post_var: float) -> np.ndarray:
+        """MMSE estimate E[X | cell q, X ~ N(post_mean, post_var)]."""
+        q = np.asarray(q, dtype=np.float64)
+        _, xh = gaussian_cell_moments((q - 0.5) * self.step, (q + 0.5) * self.step, post_mean,
+                                      np.sqrt(float(post_var)))
+        return xh
+
+    # ------------------------------------------------------------------ encoder / decoder
+    def encode(self, x: np.ndarray, post_mean: np.ndarray, post_var: float,
+               plan: Sequence[float | str] | None = None) -> SWCNQResult:
+        """Encode a block of ``n`` samples: q = quantize(x), k = q − min q with K = 2^B (B ≥ 1 planes), coded by
+        :meth:`MultilevelSW.encode` under :meth:`posterior` (the oracle mode choice and ``plan`` are its)."""
+        x = np.asarray(x, dtype=np.float64)
+        if x.shape != (self.n,) or not np.all(np.isfinite(x)):
+            raise ValueError(f"x must be a finite array of length n = {self.n}")
+        q = self.quantize(x)
+        q_min = int(q.min())
+        if q_min < -(2**31) or int(q.max()) >= 2**31 or int(q.max()) - q_min >= 2**30:
+            raise ValueError("quantization index out of int32 range: step too small for x")
+        K = 1 << max(1, int(q.max() - q_min).bit_length())
+        post = self.posterior(post_mean, post_var, q_min, K)
+        res = self.coder.encode(q - q_min, post, plan, extra=_GAUSS.pack(q_min, self.step))
+        return SWCNQResult(res.stream, res.rate_real, res.rate_ideal, res.planes, q)
+
+    def decode_index(self, stream: bytes, post_mean: np.ndarray, post_var: float) -> np.ndarray:
+        """The fine index q from the stream and the posterior N(post_mean, post_var) of X given y.
+
+        Raises CorruptStreamError on a damaged stream, DecodingError if a plane fails to decode or the index
+        CRC mismatches, ValueError if the stream was made for another step or block length.
+        """
+        head = self.coder.read_header(stream)
+        if len(head.extra) != _GAUSS.size:
+            raise ValueError(f"not an SWC-NQ stream: {len(head.extra)} bytes of quantizer fields, "
+                             f"expected {_GAUSS.size}")
+        q_min, step = _GAUSS.unpack(head.extra)
+        if step != self.step:
+            raise ValueError(f"stream was encoded with step = {step!r}, this codec has step = {self.step!r}")
+        return self.coder.decode(stream, self.posterior(post_mean, post_var, q_min, head.K)) + q_min
 
     def decode(self, stream: bytes, post_mean: np.ndarray, post_var: float) -> np.ndarray:
         """x̂ = E[X | q, y] for the decoded index q (raises like :meth:`decode_index`)."""
         return self.reconstruct(self.decode_index(stream, post_mean, post_var), post_mean, post_var)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# evaluation over blocks and steps
+# ----------------------------------------------------------------------------------------------------------
+
+
+class GaussianPosteriorSource(Protocol):
+    """A source with ``sample(n, rng) -> (x, y)`` and the Gaussian posterior ``posterior(y) -> (mean, var)``
+    (e.g. :class:`wzcore.sources.QuadraticGaussian`)."""
+
+    def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def posterior(self, y: np.ndarray) -> tuple[np.ndarray, float]: ...
+
+
+@dataclass(frozen=True)
+class SWCNQPoint:
+    """One operating point over ``blocks`` blocks of n samples: real rate 8·Σ bytes / (n·blocks) (every byte of
+    every stream), ideal rate (mean over blocks of Σ_j H(B_j | Y, B_<j)), MSE of the MMSE reconstruction
+    from the *decoded* index, whether every block decoded to the exact index, and each block's result."""
+
+    step: float
+    rate_real: float
+    rate_ideal: float
+    mse: float
+    exact: bool
+    results: tuple[SWCNQResult, ...]
+
+    @property
+    def planes(self) -> tuple[PlaneReport, ...]:
+        """Per-plane reports of the last block."""
+        return self.results[-1].planes
+
+
+@dataclass(frozen=True)
+class SWCNQEvaluation:
+    """SWC-NQ operating points (one per step) at block length ``n``; arrays over the points as properties.
+    ``last_posterior`` = (mean, var) of the last block of the last point, to decode its stream again."""
+
+    n: int
+    blocks: int
+    points: tuple[SWCNQPoint, ...]
+    last_posterior: tuple[np.ndarray, float] = field(repr=False)
+
+    @property
+    def steps(self) -> np.ndarray:
+        return np.array([p.step for p in self.points])
+
+    @property
+    def rate_real(self) -> np.ndarray:
+        return np.array([p.rate_real for p in self.points])
+
+    @property
+    def rate_ideal(self) -> np.ndarray:
+        return np.array([p.rate_ideal for p in self.points])
+
+    @property
+    def mse(self) -> np.ndarray:
+        return np.array([p.mse for p in self.points])
+
+    @property
+    def exact(self) -> bool:
+        """Every block of every point decoded to the exact quantization index."""
+        return all(p.exact for p in self.points)
+
+
+def evaluate(source: GaussianPosteriorSource, steps: Sequence[float], n: int, blocks: int,
+             rng: np.random.Generator, *, rates: Sequence[float] = DEFAULT_RATES, seed: int = 0,
+             max_iter: int = 100) -> SWCNQEvaluation:
+    """Real SWC-NQ operating points: for each step (outer loop) and block (inner loop) draw (x, y) =
+    ``source.sample(n, rng)``, encode with the posterior ``source.posterior(y)`` (oracle mode choice, see
+    :class:`MultilevelSW`), decode the index from the stream, reconstruct E[X | q, y] and count every byte.
+    """
+    blocks = validate.integer("blocks", blocks)
+    validate.rng(rng)
+    if len(steps) == 0:
+        raise ValueError("steps must hold at least one quantizer step > 0")
+    points = []
+    m_b: np.ndarray = np.zeros(0)
+    v_b = 0.0
+    for step in steps:
+        codec = SWCNQ(step, n, rates, seed, max_iter)
+        nbytes, sq_err, ideal, exact, results = 0, 0.0, 0.0, True, []
+        for _ in range(blocks):
+            x_b, y_b = source.sample(codec.n, rng)
+            m_b, v_b = source.posterior(y_b)
+            res = codec.encode(x_b, m_b, v_b)
+            q_dec = codec.decode_index(res.stream, m_b, v_b)
+            exact &= bool(np.array_equal(q_dec, res.q))
+            sq_err += float(np.sum((x_b - codec.reconstruct(q_dec, m_b, v_b)) ** 2))
+            nbytes += len(res.stream)
+            ideal += res.rate_ideal / blocks
+            results.append(res)
+        n_tot = codec.n * blocks
+        points.append(SWCNQPoint(codec.step, 8 * nbytes / n_tot, ideal, sq_err / n_tot, exact, tuple(results)))
+    return SWCNQEvaluation(int(n), blocks, tuple(points), (m_b, v_b))

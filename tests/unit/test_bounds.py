@@ -285,3 +285,12 @@ def test_bpsk_awgn_cond_entropy_against_monte_carlo_and_limits():
     assert bpsk_awgn_cond_entropy(0.05) < 1e-9 and abs(bpsk_awgn_cond_entropy(50.0) - 1) < 1e-3
     with pytest.raises(ValueError, match="sigma"):
         bpsk_awgn_cond_entropy(0.0)
+
+
+def test_empirical_entropy_of_rows_and_symbols():
+    from wzcore.bounds import empirical_entropy
+
+    assert empirical_entropy(np.array([0, 1, 2, 3])) == pytest.approx(2.0)
+    assert empirical_entropy(np.array([[0, 1], [0, 1], [1, 0], [1, 1]])) == pytest.approx(1.5)
+    with pytest.raises(ValueError, match="empty"):
+        empirical_entropy(np.array([]))

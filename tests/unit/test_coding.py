@@ -61,7 +61,7 @@ def test_overhead_below_one_percent():
     b = coding.encode_categorical(s, pmf)
     ideal = coding.ideal_bits(s, pmf)
     assert coding.payload_bits(b) / ideal - 1 < 0.01
-    assert coding.stream_bits(b) / ideal - 1 < 0.01  # 29-byte header = 232 bits, < 1 % of ~39 kbit
+    assert coding.stream_bits(b) / ideal - 1 < 0.01  # 27 bytes of framing = 216 bits, < 1 % of ~39 kbit
     # ideal_bits is the closed form sum -log2 p
     assert ideal == pytest.approx(-np.log2(pmf[s]).sum(), rel=1e-12)
 
@@ -90,6 +90,23 @@ def test_truncation_and_trailing_bytes_raise():
     first, rest = coding.split_stream(b + b + b"xyz")
     assert first == b
     np.testing.assert_array_equal(coding.decode_categorical(coding.split_stream(rest)[0], pmf), s)
+
+
+def test_stream_is_one_ac_frame():
+    pmf = np.array([0.6, 0.3, 0.1])
+    s = np.random.default_rng(7).choice(3, size=1000, p=pmf)
+    b = coding.encode_categorical(s, pmf)
+    header, payload, rest = coding.read_frame(b, "AC")
+    assert rest == b"" and len(header) == coding.HEADER_BYTES - coding.FRAME_OVERHEAD
+    assert coding.payload_bits(b) == 8 * len(payload) and len(payload) % 4 == 0
+    assert np.frombuffer(header, "<u4")[:2].tolist() == [1000, 3]  # n, K (then the symbol CRC)
+    # well-formed "AC" frames that no encoder writes: wrong header size, payload not in 32-bit words
+    with pytest.raises(coding.CorruptStreamError, match="header"):
+        coding.decode_categorical(coding.write_frame("AC", header[:-1], payload), pmf)
+    with pytest.raises(coding.CorruptStreamError, match="32-bit words"):
+        coding.decode_categorical(coding.write_frame("AC", header, payload[:-1]), pmf)
+    with pytest.raises(coding.CorruptStreamError, match="kind"):
+        coding.decode_categorical(coding.write_frame("SW", header, payload), pmf)
 
 
 def test_bad_magic_and_wrong_pmf_raise():

@@ -79,3 +79,20 @@ def test_folding_fraction():
     assert rd.folding_fraction(x, contiguous, w) == pytest.approx(central, abs=0.01)
     with pytest.raises(ValueError, match="symmetric"):
         rd.folding_fraction(x + 0.1, folded, w)
+
+
+def test_rate_at_distortion_reads_the_curve():
+    np.testing.assert_allclose(rd.rate_at_distortion(D, R, D), R, rtol=1e-12)
+    assert rd.rate_at_distortion(2.0**-3, R, D) == pytest.approx(1.5)
+
+
+def test_dead_zone_and_threshold_distance():
+    t = np.array([-3.0, -2.0, -0.75, 0.75, 2.0, 3.0])  # zero cell 1.5, other cells 1.25 and 1.0
+    shape = rd.dead_zone(t)
+    assert shape["zero_cell"] == pytest.approx(1.5)
+    assert shape["step"] == pytest.approx(1.25)
+    assert rd.threshold_distance(t, t + 0.1) == pytest.approx(0.1)
+    assert rd.threshold_distance(t, t[1:]) == np.inf
+    assert rd.threshold_distance(t, t[1:], within=2.5) == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="negative and positive"):
+        rd.dead_zone([1.0, 2.0, 3.0])

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from wzcore import coding
 from wzcore import slepian_wolf as sw
 
 PROFILE = {2: 0.45, 3: 0.35, 8: 0.20}
@@ -93,7 +94,10 @@ def test_round_trip_bsc(code_600):
         x = rng.integers(0, 2, 600, dtype=np.uint8)
         y = x ^ (rng.random(600) < 0.05).astype(np.uint8)
         stream = codec.encode(x)
-        assert len(stream) == 16 + math.ceil(420 / 8) + 4
+        assert sw.HEADER_BYTES == coding.FRAME_OVERHEAD + 12  # header: n, m, CRC-32 of x
+        assert len(stream) == sw.HEADER_BYTES + math.ceil(420 / 8)
+        header, payload, rest = coding.read_frame(stream, "SW")
+        assert len(header) == 12 and len(payload) == math.ceil(420 / 8) and rest == b""
         assert np.array_equal(codec.decode(stream, y=y, p=0.05), x)
         assert np.array_equal(codec.decode(stream, y=y, crossover=np.full(600, 0.05)), x)
 
@@ -115,16 +119,28 @@ def test_corrupted_and_malformed_streams_raise(code_600):
     rng = np.random.default_rng(2)
     x = rng.integers(0, 2, 600, dtype=np.uint8)
     stream = codec.encode(x)
-    for pos in (0, 5, 20, len(stream) - 1):  # header, syndrome and trailer bytes
+    for i in range(8 * len(stream)):  # every single-bit flip: frame head, header, syndrome and CRC
         bad = bytearray(stream)
-        bad[pos] ^= 0x10
-        with pytest.raises(ValueError):
+        bad[i // 8] ^= 1 << (i % 8)
+        with pytest.raises(coding.CorruptStreamError):
             codec.decode(bytes(bad), y=x, p=0.05)
-    with pytest.raises(ValueError, match="bytes"):
-        codec.decode(stream[:-1], y=x, p=0.05)
+    for cut in (0, 10, sw.HEADER_BYTES, len(stream) - 1):
+        with pytest.raises(coding.CorruptStreamError, match="truncated"):
+            codec.decode(stream[:cut], y=x, p=0.05)
+    with pytest.raises(coding.CorruptStreamError, match="trailing"):
+        codec.decode(stream + b"\x00", y=x, p=0.05)
+    with pytest.raises(coding.CorruptStreamError, match="kind"):  # a valid frame of another codec
+        codec.decode(coding.encode_categorical(x, np.array([0.5, 0.5])), y=x, p=0.05)
+    # valid frames of the right kind but a wrong header or payload size (as a buggy encoder would write)
+    head = coding.read_frame(stream, "SW")[0]
+    with pytest.raises(coding.CorruptStreamError, match="header"):
+        codec.decode(coding.write_frame("SW", head[:8], b"\x00" * 53), y=x, p=0.05)
+    with pytest.raises(coding.CorruptStreamError, match="payload"):
+        codec.decode(coding.write_frame("SW", head, b"\x00" * 52), y=x, p=0.05)
     other = sw.SyndromeCodec(sw.peg_ldpc(608, 420, PROFILE, np.random.default_rng(0)))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"\(n, m\) = \(608, 420\)") as info:
         codec.decode(other.encode(np.zeros(608, np.uint8)), y=x, p=0.05)
+    assert not isinstance(info.value, coding.CorruptStreamError)  # a mismatch, not a damaged stream
 
 
 def test_codec_bad_parameters(code_600):
@@ -202,7 +218,6 @@ def test_rate_adaptive_family_picks_smallest_decodable(code_600):
     assert fam.smallest_rate(x, y=1 - x, p=0.1) == 1.0  # hopeless side information: send x uncoded
 
 
-
 def test_incremental_codec_is_rate_compatible_and_adapts():
     h_min = sw.peg_ldpc(600, 240, PROFILE, np.random.default_rng(9))
     inc = sw.IncrementalSyndromeCodec(h_min, steps=12, rng=np.random.default_rng(0))
@@ -223,10 +238,15 @@ def test_incremental_codec_is_rate_compatible_and_adapts():
     assert 0.4 < r <= 0.8
     k = round((r * 600 - 240) / 240 * 12)
     assert np.array_equal(inc.decode(stream, k, y=y, p=0.1), x)
+    assert len(stream) == sw.HEADER_BYTES + math.ceil(2 * 240 / 8)  # every increment is in the stream
     bad = bytearray(stream)
     bad[30] ^= 1
-    with pytest.raises(ValueError):
+    with pytest.raises(coding.CorruptStreamError):
         inc.decode(bytes(bad), 12, y=y, p=0.1)
+    with pytest.raises(coding.CorruptStreamError, match="kind"):  # an incremental stream is no plain "SW" one
+        inc.codec(0).decode(stream, y=y, p=0.1)
+    with pytest.raises(coding.CorruptStreamError, match="truncated"):
+        inc.decode(stream[:-1], 12, y=y, p=0.1)
     with pytest.raises(ValueError, match="k must be"):
         inc.decode(stream, 13, y=y, p=0.1)
 

@@ -17,9 +17,11 @@ A new chapter adds a module ``wzcore/profiles/chNN_<name>.py`` that defines its 
 from __future__ import annotations
 
 import dataclasses
+import textwrap
 from dataclasses import dataclass, field
 
 PROFILES: tuple[str, ...] = ("quick", "full")
+LINE_WIDTH = 88  # the book's column: no printed line is wider
 _REGISTRY: dict[str, dict[str, ChapterConfig]] = {}
 
 
@@ -38,7 +40,10 @@ class ChapterConfig:
         """A printable table of the configuration (what the notebook shows under its parameters)."""
         rows = [f"{type(self).__name__} (profile = {self.profile!r})"]
         width = max(len(k) for k in self.fields())
-        rows += [f"  {k:<{width}} = {v!r}" for k, v in self.fields().items()]
+        indent = " " * (width + 5)
+        for k, v in self.fields().items():
+            rows += textwrap.wrap(f"  {k:<{width}} = {v!r}", width=LINE_WIDTH, subsequent_indent=indent,
+                                  break_long_words=False, break_on_hyphens=False)
         return "\n".join(rows)
 
 

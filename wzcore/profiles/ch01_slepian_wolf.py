@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from wzcore.profiles import ChapterConfig, register
 
 
-
 @dataclass(frozen=True)
 class SlepianWolfConfig(ChapterConfig):
     """Chapter 1: DSBS(p) rate region, random binning at tiny n, LDPC syndrome codec (PEG + BP)."""
