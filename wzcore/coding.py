@@ -54,8 +54,10 @@ __all__ = [
     "HEADER_BYTES",
     "CorruptStreamError",
     "decode_categorical",
+    "decode_gaussian",
     "decode_integers",
     "encode_categorical",
+    "encode_gaussian",
     "encode_integers",
     "frame_bits",
     "ideal_bits",
@@ -307,3 +309,70 @@ def stream_bits(stream: bytes) -> int:
 def payload_bits(stream: bytes) -> int:
     """Size of the ANS payload of an ``"AC"`` stream in bits, framing and header excluded."""
     return 8 * len(_parse(stream)[3])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# quantized Gaussian (per-symbol mean and scale): the conditional of a hyperprior
+# ----------------------------------------------------------------------------------------------------------
+_QG_KIND = "QG"
+_QG_HEAD = struct.Struct("<IiiI")  # n, lo, hi, crc_sym
+
+
+def _gaussian_params(means: np.ndarray, stds: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    mu = np.ascontiguousarray(np.asarray(means, dtype=np.float64).reshape(-1))
+    sd = np.ascontiguousarray(np.asarray(stds, dtype=np.float64).reshape(-1))
+    if mu.size != n or sd.size != n:
+        raise ValueError(f"means and stds must hold one value per symbol ({n}), got {mu.size} and {sd.size}")
+    if not (np.all(np.isfinite(mu)) and np.all(np.isfinite(sd))) or np.any(sd <= 0):
+        raise ValueError("means must be finite and stds finite and > 0")
+    return mu, sd
+
+
+def encode_gaussian(symbols: np.ndarray, means: np.ndarray, stds: np.ndarray, lo: int, hi: int) -> bytes:
+    """Entropy-code integers in [lo, hi], symbol i under N(means[i], stds[i]²) quantized to unit bins.
+
+    P(s) = Φ((s + ½ − μ)/σ) − Φ((s − ½ − μ)/σ) on [lo, hi] (constriction's ``QuantizedGaussian``, which
+    gives every symbol of the range a non-zero mass). One ``"QG"`` frame: header n u32, lo i32, hi i32,
+    CRC-32 of the symbols; payload the ANS words.
+    """
+    s = validate.int_array("symbols", symbols)
+    lo, hi = int(lo), int(hi)
+    if not -(2**31) <= lo < hi < 2**31:
+        raise ValueError(f"lo and hi must satisfy -2^31 <= lo < hi < 2^31, got lo={lo}, hi={hi}")
+    if s.size and (s.min() < lo or s.max() > hi):
+        raise ValueError(f"symbols must be in [{lo}, {hi}], got range [{s.min()}, {s.max()}]")
+    if s.size >= 2**32:
+        raise ValueError(f"symbols must hold fewer than 2^32 values, got {s.size}")
+    mu, sd = _gaussian_params(means, stds, s.size)
+    words = np.zeros(0, dtype="<u4")
+    if s.size:
+        coder = constriction.stream.stack.AnsCoder()
+        coder.encode_reverse(s.astype(np.int32), constriction.stream.model.QuantizedGaussian(lo, hi), mu, sd)
+        words = coder.get_compressed().astype("<u4")
+    header = _QG_HEAD.pack(s.size, lo, hi, zlib.crc32(s.astype("<i4").tobytes()))
+    return write_frame(_QG_KIND, header, words.tobytes())
+
+
+def decode_gaussian(stream: bytes, means: np.ndarray, stds: np.ndarray) -> np.ndarray:
+    """Exact inverse of :func:`encode_gaussian` (the same means and stds); raises CorruptStreamError."""
+    header, payload, rest = read_frame(stream, _QG_KIND)
+    if rest or len(header) != _QG_HEAD.size or len(payload) % 4:
+        raise CorruptStreamError("malformed quantized-Gaussian stream (header, payload or trailing bytes)")
+    n, lo, hi, crc_sym = _QG_HEAD.unpack(header)
+    if not lo < hi:
+        raise CorruptStreamError(f"stream announces an empty symbol range [{lo}, {hi}]")
+    mu, sd = _gaussian_params(means, stds, n)
+    s = np.zeros(0, dtype=np.int64)
+    if n:
+        try:
+            coder = constriction.stream.stack.AnsCoder(np.frombuffer(payload, dtype="<u4").astype(np.uint32))
+            s = np.asarray(coder.decode(constriction.stream.model.QuantizedGaussian(lo, hi), mu, sd),
+                           dtype=np.int64)
+            empty = coder.is_empty()
+        except Exception as e:  # constriction rejects some invalid word sequences itself
+            raise CorruptStreamError(f"ANS decoding failed: {e}") from e
+        if not empty:
+            raise CorruptStreamError("ANS payload not fully consumed: stream does not match the model")
+    if zlib.crc32(s.astype("<i4").tobytes()) != crc_sym:
+        raise CorruptStreamError("symbol CRC mismatch: wrong means/stds for this stream?")
+    return s

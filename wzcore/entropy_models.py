@@ -37,7 +37,7 @@ from torch import nn
 from wzcore import coding
 from wzcore.coding import CorruptStreamError
 
-__all__ = ["LIKELIHOOD_BOUND", "TAIL_MASS", "DeepFactorized", "FactorizedEntropyModel"]
+__all__ = ["LIKELIHOOD_BOUND", "TAIL_MASS", "DeepFactorized", "FactorizedEntropyModel", "GaussianConditional"]
 
 LIKELIHOOD_BOUND = 1e-9
 TAIL_MASS = 1e-9
@@ -331,3 +331,79 @@ class FactorizedEntropyModel(nn.Module):
                 raise CorruptStreamError(f"channel {c} holds {k_c.size} symbols, header says n = {n}")
             cols.append(k_c)
         return np.stack(cols, axis=1)
+
+
+class GaussianConditional(nn.Module):
+    """A quantized Gaussian with per-symbol mean μ and scale σ (CompressAI's ``GaussianConditional``).
+
+    The conditional model of a hyperprior (Ballé et al. 2018; Minnen, Ballé, Toderici 2018: the means
+    and scales come from a hyper-decoder). Quantization is û = round(u − μ) + μ (the residual
+    r = round(u − μ) is what is coded; "noise" and "ste" are the training surrogates, as in
+    :class:`FactorizedEntropyModel`), and the likelihood of û is
+
+        P(û) = Φ((û − μ + ½)/σ) − Φ((û − μ − ½)/σ),   σ ≥ ``scale_bound``,
+
+    evaluated below the mean and in log space (log Φ), so far tails neither cancel nor underflow. ``compress``
+    codes the residuals through constriction's ``QuantizedGaussian`` (:func:`wzcore.coding.encode_gaussian`);
+    the residual range is ±``tail`` standard deviations of the largest scale, widened to hold every residual.
+    """
+
+    def __init__(self, scale_bound: float = 0.11, tail: float = 12.0):
+        super().__init__()
+        if not scale_bound > 0:
+            raise ValueError(f"scale_bound must be > 0, got {scale_bound!r}")
+        if not tail > 0:
+            raise ValueError(f"tail must be > 0, got {tail!r}")
+        self.scale_bound = float(scale_bound)
+        self.tail = float(tail)
+
+    def _scales(self, scales: torch.Tensor) -> torch.Tensor:
+        return _LowerBound.apply(scales, self.scale_bound)
+
+    def quantize(self, u: torch.Tensor, means: torch.Tensor, mode: str = "round",
+                 generator: torch.Generator | None = None) -> torch.Tensor:
+        """û for ``mode`` in ``"noise"`` (u + U(−½, ½); needs ``generator``), ``"round"``, ``"ste"``."""
+        if u.shape != means.shape:
+            raise ValueError(f"u and means must have one shape, got {tuple(u.shape)} and {tuple(means.shape)}")
+        if mode == "noise":
+            if generator is None:
+                raise ValueError("mode='noise' needs an explicit torch.Generator (generator=...)")
+            return u + torch.rand(u.shape, generator=generator, device=u.device, dtype=u.dtype) - 0.5
+        if mode not in ("round", "ste"):
+            raise ValueError(f"mode must be 'noise', 'round' or 'ste', got {mode!r}")
+        rounded = torch.round(u - means) + means
+        return rounded if mode == "round" else u + (rounded - u).detach()
+
+    def likelihood(self, u_hat: torch.Tensor, means: torch.Tensor, scales: torch.Tensor) -> torch.Tensor:
+        """P(û − ½ < U < û + ½) under N(μ, σ²), elementwise."""
+        s = self._scales(scales)
+        v = torch.abs(u_hat - means)  # by symmetry, both CDFs are evaluated below the mean
+        upper = torch.special.log_ndtr((0.5 - v) / s)
+        lower = torch.special.log_ndtr((-0.5 - v) / s)
+        return torch.exp(upper) * -torch.expm1(lower - upper)  # Φ(b) − Φ(a) in log space
+
+    def bits(self, u_hat: torch.Tensor, means: torch.Tensor, scales: torch.Tensor) -> torch.Tensor:
+        """−Σ log2 max(P(û), 1e-9) over all but the first dimension: bits per row, shape (N,)."""
+        lik = _LowerBound.apply(self.likelihood(u_hat, means, scales), LIKELIHOOD_BOUND)
+        return -torch.log2(lik).reshape(lik.shape[0], -1).sum(dim=1)
+
+    @torch.no_grad()
+    def compress(self, u: torch.Tensor, means: torch.Tensor, scales: torch.Tensor) -> bytes:
+        """The residuals r = round(u − μ) of every element, coded under N(0, σ²) quantized."""
+        r = torch.round(u - means).detach().cpu().numpy().astype(np.int64).reshape(-1)
+        sd = self._scales(scales).detach().cpu().double().numpy().reshape(-1)
+        if r.size != sd.size:
+            raise ValueError(f"u and scales must have one shape, got {tuple(u.shape)} and {tuple(scales.shape)}")
+        half = math.ceil(self.tail * float(sd.max(initial=self.scale_bound)))
+        lo = min(-half, int(r.min(initial=0)))
+        hi = max(half, int(r.max(initial=0)))
+        if hi - lo > MAX_RANGE:
+            raise ValueError(f"residuals must span at most {MAX_RANGE} integers, got [{lo}, {hi}]")
+        return coding.encode_gaussian(r, np.zeros_like(sd), sd, lo, hi)
+
+    @torch.no_grad()
+    def decompress(self, stream: bytes, means: torch.Tensor, scales: torch.Tensor) -> torch.Tensor:
+        """û = r + μ from a :meth:`compress` stream, with the decoder's own means and scales."""
+        sd = self._scales(scales).detach().cpu().double().numpy().reshape(-1)
+        r = coding.decode_gaussian(stream, np.zeros_like(sd), sd)
+        return torch.as_tensor(r.reshape(tuple(means.shape)), dtype=means.dtype, device=means.device) + means

@@ -15,7 +15,7 @@ def test_operating_point():
     p = rd.OperatingPoint(1.0, 0.25, "ideal", "ECSQ")
     assert p.db == pytest.approx(10 * np.log10(0.25))
     for bad in ({"rate": -0.1, "mse": 1.0}, {"rate": 1.0, "mse": 0.0}, {"rate": np.nan, "mse": 1.0}):
-        with pytest.raises(ValueError, match="rate|mse"):
+        with pytest.raises(ValueError, match=r"rate|mse"):
             rd.OperatingPoint(**bad)
     with pytest.raises(ValueError, match="kind"):
         rd.OperatingPoint(1.0, 1.0, "genie")
