@@ -1,8 +1,16 @@
-"""Shared pytest options: ``--profile`` selects which executed run the notebook/claims tests read."""
+"""Shared pytest options: ``--profile`` selects which executed run the notebook/claims tests read.
+
+Matplotlib draws with Agg inside the pytest process only. The backend is chosen here, never through an
+exported ``MPLBACKEND``: that variable would reach the papermill kernels (the template test starts one,
+``make`` starts all of them) and no figure would reach the notebooks or the website.
+"""
 
 from __future__ import annotations
 
+import matplotlib
 import pytest
+
+matplotlib.use("Agg")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -2,7 +2,8 @@
 
 Usage: ``python tools/py2nb.py chapters/src/01_slepian_wolf.py chapters/01_slepian_wolf.ipynb``
 
-Markdown cells are written as comment lines (``# text``); ``# %% tags=["parameters"]`` tags a cell.
+Markdown cells are written as comment lines (``# text``); ``# %% tags=["parameters"]`` tags a cell, e.g.
+``# %% tags=["hide-input"]`` collapses a long plotting cell on the website (any JSON list of tags).
 Authors may equally edit the notebooks in Jupyter; this only makes reviewable, diff-friendly sources.
 """
 

@@ -2,8 +2,9 @@
 
 - ``run 01 --profile quick`` executes one chapter with papermill (``run --all`` every toc chapter);
 - ``list`` shows the chapters and their configs; ``claims`` prints the verdicts of the last run;
-- ``stage`` assembles the website's source from executed notebooks; ``adopt`` copies an executed run
-  back into ``chapters/`` (what the committed notebooks carry).
+- ``stage`` assembles the website's source from executed notebooks (``--committed``: from the committed
+  notebooks of ``chapters/``, no execution); ``adopt`` copies an executed run back into ``chapters/``
+  (what the committed notebooks carry).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 
 from wzcore import book, profiles
-from wzcore.results import results_dir
+from wzcore.results import results_dir, verdict_line
 
 
 def _chapters(args: argparse.Namespace) -> list[book.Chapter]:
+    """The chapters named on the command line (``--all``: every toc chapter)."""
     if args.all:
         return book.toc_chapters()
     if not args.chapters:
@@ -26,6 +29,7 @@ def _chapters(args: argparse.Namespace) -> list[book.Chapter]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """Execute chapters with papermill into ``_build/executed/<profile>/``."""
     profile = profiles.resolve(args.profile)
     for ch in _chapters(args):
         t0 = time.perf_counter()
@@ -36,6 +40,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """List the toc chapters and their configs."""
     profile = profiles.resolve(args.profile)
     for ch in book.toc_chapters():
         print(f"{ch.stem}  ({ch.path})")
@@ -44,6 +49,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
+    """Print the verdicts of the last run of every chapter; 1 if any failed or is missing."""
     profile = profiles.resolve(args.profile)
     failed = 0
     for ch in book.toc_chapters():
@@ -54,16 +60,21 @@ def cmd_claims(args: argparse.Namespace) -> int:
             continue
         for c in json.loads(path.read_text())["claims"]:
             failed += not c["passed"]
-            print(f"{ch.stem}: {'PASS' if c['passed'] else 'FAIL'} {c['name']}: {c['statement']}")
+            print(f"{ch.stem}: {verdict_line(c['name'], c['passed'], c['statement'])}")
     return 1 if failed else 0
 
 
 def cmd_stage(args: argparse.Namespace) -> int:
-    print(book.stage(profiles.resolve(args.profile), committed=args.committed))
+    """Stage the website source and print its folder."""
+    if args.committed:
+        print(book.stage(None))
+    else:
+        print(book.stage(profiles.resolve(args.profile)))
     return 0
 
 
 def cmd_adopt(args: argparse.Namespace) -> int:
+    """Copy executed notebooks into ``chapters/``."""
     profile = profiles.resolve(args.profile)
     for ch in _chapters(args):
         print(book.adopt(ch, profile))
@@ -71,10 +82,12 @@ def cmd_adopt(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` and run the command; bad input is reported as ``error: ...`` with exit code 2."""
     parser = argparse.ArgumentParser(prog="python -m wzcore", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def add(name: str, func, help_: str, chapters: bool = False) -> argparse.ArgumentParser:
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str,
+            chapters: bool = False) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_)
         p.add_argument("--profile", default="auto", help="auto (full on a GPU, else quick), quick or full")
         if chapters:

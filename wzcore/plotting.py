@@ -19,7 +19,17 @@ DIST_DB_LABEL = r"distortion $10\log_{10}\mathrm{MSE}$ (dB)"
 
 
 def theme() -> None:
-    """Seaborn ``ticks`` style, colour-blind palette, white opaque backgrounds, readable sizes."""
+    """Seaborn ``ticks`` style, colour-blind palette, white opaque backgrounds, readable sizes; inside a
+    Jupyter kernel, retina (2×) PNG output of every figure (what the website shows)."""
+    try:
+        from IPython import get_ipython
+
+        if get_ipython() is not None:
+            from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+            set_matplotlib_formats("retina")
+    except ImportError:  # plain Python: no inline output to configure
+        pass
     sns.set_theme(context="notebook", style="ticks", palette="colorblind", font_scale=1.0)
     mpl.rcParams.update({
         "figure.figsize": (6.4, 4.2),
@@ -165,6 +175,66 @@ def cells_2d(ax: plt.Axes, xx: np.ndarray, yy: np.ndarray, labels: np.ndarray,
     ax.grid(False)
 
 
+def rate_region(ax: plt.Axes, region: object, title: str | None = None) -> None:
+    """A Slepian–Wolf rate region in the (R_X, R_Y) plane, in bits/sample.
+
+    ``region`` is a :class:`wzcore.bounds.SlepianWolfRegion`: its polygon is filled (clipped at
+    1.25·max(H(X), H(Y))), its two corner points drawn as red markers (the first one annotated), and
+    H(X), H(Y) marked by dotted lines.
+    """
+    top = 1.25 * max(region.h_x, region.h_y)
+    poly = region.polygon(r_max=top)
+    ax.fill(poly[:, 0], poly[:, 1], alpha=0.25, label="achievable region")
+    corners = region.corners()
+    ax.plot(corners[:, 0], corners[:, 1], "o", color="C3", label="corner points")
+    ax.plot([region.h_x, region.h_x], [0, top], ":", color="0.4", lw=1)
+    ax.plot([0, top], [region.h_y, region.h_y], ":", color="0.4", lw=1)
+    ax.annotate(r"$(H(X|Y),\,H(Y))$", corners[0], textcoords="offset points", xytext=(8, -16))
+    ax.set(xlim=(0, top), ylim=(0, top), xlabel=r"$R_X$ (bits/sample)", ylabel=r"$R_Y$ (bits/sample)",
+           title=title, aspect="equal")
+    ax.text(0.02 * top, region.h_y + 0.02 * top, r"$H(Y)$", ha="left", va="bottom", color="0.3")
+    ax.text(region.h_x + 0.01 * top, 0.03 * top, r"$H(X)$", color="0.3")
+    ax.legend(loc="lower left")
+
+
+def fer_points(ax: plt.Axes, results: Sequence[object], label: str, floor: float, **kw: object) -> None:
+    """Frame error rate against rate as markers, for results with ``.rate`` and ``.fer`` (FERResult).
+
+    A rate at which no frame failed has FER 0, which a log axis cannot show: it is drawn at ``floor``
+    (e.g. half a frame of the largest sweep) and marked by a dark ▼.
+    """
+    rate = np.array([r.rate for r in results], dtype=float)
+    fer = np.array([r.fer for r in results], dtype=float)
+    shown = np.maximum(fer, floor)
+    points(ax, rate, shown, label=label, **kw)
+    ax.plot(rate[fer == 0], shown[fer == 0], "v", color="0.2", ms=5)
+
+
+def fer_panel(ax: plt.Axes, sweeps: Sequence[tuple], *, floor: float, entropies: Sequence[tuple] = (),
+              target: float | None = None, target_label: str | None = None,
+              title: str | None = None, ylabel: str | None = "frame error rate") -> None:
+    """A frame-error-rate panel on a log axis: measured sweeps as markers, bounds as vertical lines.
+
+    ``sweeps``: tuples ``(label, results)`` or ``(label, results, style)`` drawn by :func:`fer_points`
+    with ``floor``; ``entropies``: tuples ``(label, rate)`` or ``(label, rate, style)``, the conditional
+    entropies the rates are measured against (dotted vertical lines); ``target``: the target frame error
+    rate (dashed horizontal line, labelled ``target_label`` if given). ``ylabel=None`` leaves the y axis
+    unlabelled (the right panel of a shared-y pair).
+    """
+    for spec in sweeps:
+        label, results, style = (*spec, {})[:3]
+        fer_points(ax, results, label, floor, **style)
+    for spec in entropies:
+        label, rate, style = (*spec, {})[:3]
+        ax.axvline(rate, **{"color": "k", "ls": ":", **style}, label=label)
+    if target is not None:
+        ax.axhline(target, color="0.5", lw=0.8, ls="--", label=target_label)
+    ax.set(yscale="log", xlabel="rate $m/n$ (bits/sample)", title=title)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    ax.legend(fontsize=9)
+
+
 def _sorted_by_distortion(mse: object, rate: object) -> tuple[np.ndarray, np.ndarray]:
     d = np.asarray(mse, dtype=float).reshape(-1)
     r = np.asarray(rate, dtype=float).reshape(-1)
@@ -231,3 +301,33 @@ def rd_figure(panels: Sequence[dict], *, width: float = 6.0, height: float = 4.6
     for ax, panel in zip(axes[0], panels, strict=True):
         rd_panel(ax, **panel)
     return fig
+
+
+def hamming_rd_panel(ax: plt.Axes, *, curves: Sequence[tuple] = (), schemes: Sequence[tuple] = (),
+                     title: str | None = None, xlim: tuple[float, float] | None = None,
+                     ylim: tuple[float, float] | None = None, legend: str | None = "best") -> None:
+    """A rate–distortion panel of a discrete source: rate (bits/sample) against Hamming distortion D.
+
+    As :func:`rd_panel`, with the distortion on a linear axis instead of in dB: ``curves`` (bounds, drawn
+    as lines) and ``schemes`` (points, drawn as markers) are tuples ``(label, distortion, rate)`` or
+    ``(label, distortion, rate, style)``, each sorted by distortion before it is drawn (NaN rates leave
+    gaps). ``legend``: a matplotlib location, or None to leave the legend to the caller.
+    """
+    for spec in curves:
+        label, dist, rate, style = (*spec, {})[:4]
+        d, r = _sorted_by_distortion(dist, rate)
+        bound(ax, d, r, label, **style)
+    for spec in schemes:
+        label, dist, rate, style = (*spec, {})[:4]
+        d, r = _sorted_by_distortion(dist, rate)
+        points(ax, d, r, label, **{"ls": "none", **style})
+    if xlim is not None:
+        ax.set_xlim(*xlim)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_xlabel("Hamming distortion D")
+    ax.set_ylabel(RATE_LABEL)
+    if title:
+        ax.set_title(title)
+    if legend:
+        ax.legend(loc=legend, fontsize="small")

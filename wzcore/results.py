@@ -2,10 +2,15 @@
 
 A figure is evidence for a claim of the review. A chapter opens a :class:`Run`, saves every figure with
 the numbers it plots (:meth:`Run.save_figure` writes ``<name>.png`` and a ``<name>.json`` sidecar under
-``data/results/<profile>/<chapter>/``), states claims (:meth:`Claims.check`) and ends with
-:meth:`Run.finish`, which prints one verdict line per claim (``PASS name: statement``), writes
-``claims.json`` and ``run.json`` (run time, hardware, package versions) and raises :class:`ClaimFailed`
-if any claim failed — so papermill, and therefore ``make test``, fails on a broken claim.
+``data/results/<profile>/<chapter>/`` and glues the figure for the page's ``{glue:figure}``), states
+claims (:meth:`Claims.check`, optionally naming the figure that is their evidence) and ends with
+:meth:`Run.finish`, which prints one verdict line per claim (``PASS name: statement``, formatted by
+:func:`verdict_line` and nowhere else), writes ``claims.json`` and ``run.json`` (run time, hardware,
+package versions) and raises :class:`ClaimFailed` if any claim failed — so papermill, and therefore
+``make test``, fails on a broken claim.
+
+:func:`chapter_id` is the one place a chapter name typed by a person (``01_slepian_wolf``, ``01`` or
+``1``) is resolved.
 """
 
 from __future__ import annotations
@@ -16,21 +21,61 @@ import math
 import os
 import platform
 import subprocess
+import textwrap
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from wzcore.profiles import ChapterConfig
+if TYPE_CHECKING:  # type hints only: profiles may import this module (chapter_id) without a cycle
+    from wzcore.profiles import ChapterConfig
 
 PACKAGES = ("wzcore", "numpy", "scipy", "torch", "matplotlib", "constriction", "ldpc", "papermill")
 
 
+FIGURE_DPI = 200  # the PNG files under data/results (the page shows the retina inline rendering)
+
+
 class ClaimFailed(AssertionError):
     """Raised by :meth:`Run.finish` when at least one claim of the chapter does not hold."""
+
+
+def verdict_word(passed: bool) -> str:
+    """``"PASS"`` or ``"FAIL"``: the one spelling of a verdict (verdict lines, tables, the CLI)."""
+    return "PASS" if passed else "FAIL"
+
+
+LINE_WIDTH = 88  # the book's column: a printed line is never wider
+
+
+def verdict_line(name: str, passed: bool, statement: str) -> str:
+    """One claim's verdict, ``PASS name: statement``, as printed by a chapter and compared by CI.
+
+    Wrapped at the book's column (88 characters), continuation lines indented by five spaces.
+    """
+    return textwrap.fill(f"{verdict_word(passed)} {name}: {statement}", width=LINE_WIDTH,
+                         subsequent_indent=" " * 5, break_long_words=False, break_on_hyphens=False)
+
+
+def chapter_id(name: str, known: Iterable[str], *, hint: str = "") -> str:
+    """Resolve a chapter named by stem (``01_slepian_wolf``) or number (``01`` or ``1``) among ``known``.
+
+    ``known`` are chapter stems (``NN_name``); ``hint`` is appended to the error message. Raises
+    ``ValueError`` naming the valid chapters when ``name`` matches none, or several.
+    """
+    stems = list(known)
+    if name in stems:
+        return name
+    matches = [s for s in stems if s.split("_", 1)[0] == name]
+    if not matches and name.isdigit():
+        matches = [s for s in stems if s.split("_", 1)[0].isdigit() and int(s.split("_", 1)[0]) == int(name)]
+    if len(matches) == 1:
+        return matches[0]
+    raise ValueError(f"chapter must be one of {sorted(stems)} or their numbers; got {name!r}. {hint}".rstrip())
 
 
 def repo_root() -> Path:
@@ -124,9 +169,11 @@ class Claim:
     passed: bool
     statement: str
     evidence: dict[str, Any] = field(default_factory=dict)
+    figure: str | None = None  # the saved figure that is this claim's evidence (its page links to it)
 
     def verdict(self) -> str:
-        return f"{'PASS' if self.passed else 'FAIL'} {self.name}: {self.statement}"
+        """The verdict line (:func:`verdict_line`)."""
+        return verdict_line(self.name, self.passed, self.statement)
 
 
 class Claims:
@@ -135,41 +182,56 @@ class Claims:
     def __init__(self) -> None:
         self.items: dict[str, Claim] = {}
 
-    def check(self, name: str, condition: bool | np.bool_, statement: str, **evidence: Any) -> bool:
+    def check(self, name: str, condition: bool | np.bool_, statement: str, *, figure: str | None = None,
+              **evidence: Any) -> None:
         """Record claim ``name``: ``condition`` must hold; ``statement`` says what it means, in words.
 
-        The statement is printed in the verdict line, which nbval compares between quick and full runs:
+        The statement is printed in the verdict line, which CI compares between quick and full runs:
         keep raw floats out of it and put the numbers in ``evidence`` (saved to ``claims.json``).
+        ``figure`` names the figure (as passed to :meth:`Run.save_figure`) that is the claim's evidence;
+        the reproducibility page links the claim to it, and :meth:`Run.finish` checks it was saved.
         """
         if not name.isidentifier():
             raise ValueError(f"claim name must be an identifier, got {name!r}")
         if name in self.items:
             raise ValueError(f"claim {name!r} is checked twice")
-        self.items[name] = Claim(name, bool(condition), statement, to_jsonable(evidence))
-        return bool(condition)
+        if figure is not None and not _valid_figure_name(figure):
+            raise ValueError(f"figure must be a saved figure's name (letters, digits, '_'), got {figure!r}")
+        self.items[name] = Claim(name, bool(condition), statement, to_jsonable(evidence), figure)
 
     @property
     def failed(self) -> list[Claim]:
+        """The claims that do not hold."""
         return [c for c in self.items.values() if not c.passed]
 
     def verdicts(self) -> str:
+        """One verdict line per claim, in the order they were checked."""
         return "\n".join(c.verdict() for c in self.items.values())
+
+
+def _valid_figure_name(name: str) -> bool:
+    return bool(name) and name.replace("_", "").isalnum() and name.isascii()
 
 
 class Run:
     """One execution of a chapter: figures and sidecars, glued numbers, claims and provenance."""
 
     def __init__(self, chapter: str, config: ChapterConfig) -> None:
+        """Open the run of ``chapter``; the figures of an earlier run with this profile are removed, so
+        ``data/results/<profile>/<chapter>/`` always holds exactly one run (the website test relies on it)."""
         self.chapter = chapter
         self.config = config
         self.claims = Claims()
         self.out_dir = results_dir(config.profile, chapter)
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        for old in [*self.out_dir.glob("*.json"), *self.out_dir.glob("*.png")]:
+            old.unlink()
         self._t0 = time.perf_counter()
         self._commit = git_commit()
         self.figures: list[str] = []
 
     def provenance(self) -> dict[str, Any]:
+        """Chapter, profile, seed, commit and date: stamped on every file the run writes."""
         return {
             "chapter": self.chapter,
             "profile": self.config.profile,
@@ -178,18 +240,31 @@ class Run:
             "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         }
 
-    def save_figure(self, fig: Any, name: str, data: dict[str, Any]) -> Path:
-        """Write ``<name>.png`` and the ``<name>.json`` sidecar (provenance + the plotted ``data``)."""
-        if not name.replace("_", "").isalnum():
-            raise ValueError(f"figure name must be alphanumeric/underscore, got {name!r}")
+    def save_figure(self, fig: Any, name: str, data: dict[str, Any]) -> None:
+        """Save, glue and close a figure: what every chapter figure goes through.
+
+        Writes ``<name>.png`` (``FIGURE_DPI``) and the ``<name>.json`` sidecar (provenance + the plotted
+        ``data``), glues ``fig`` under ``name`` for the chapter's ``{glue:figure} name`` directive (the
+        numbered, captioned figure on the page) and closes it, so the inline backend does not show it a
+        second time. Call it once per figure; do not call ``plt.show()`` after it.
+        """
+        import matplotlib.pyplot as plt
+
+        if not _valid_figure_name(name):
+            raise ValueError(f"figure name must be letters, digits and '_', got {name!r}")
+        if name in self.figures:
+            raise ValueError(f"figure name {name!r} is saved twice in chapter {self.chapter}")
         if not data:
             raise ValueError("data must hold the numbers the figure plots (a non-empty dict)")
         png = self.out_dir / f"{name}.png"
-        fig.savefig(png, dpi=150, bbox_inches="tight", facecolor="white")
+        fig.savefig(png, dpi=FIGURE_DPI, bbox_inches="tight", facecolor="white")
         sidecar = {**self.provenance(), "figure": f"{name}.png", "data": to_jsonable(data)}
         (self.out_dir / f"{name}.json").write_text(json.dumps(sidecar, indent=1) + "\n")
         self.figures.append(name)
-        return png
+        from myst_nb import glue
+
+        glue(name, fig, display=False)
+        plt.close(fig)
 
     def glue(self, name: str, value: float | int | str) -> None:
         """Expose ``value`` to the prose (``{glue:text}`name:.2f```) through myst-nb, without displaying it."""
@@ -201,6 +276,10 @@ class Run:
         """Print verdicts, write ``claims.json`` and ``run.json``; raise :class:`ClaimFailed` on a failure."""
         if not self.claims.items:
             raise ClaimFailed(f"chapter {self.chapter} checked no claim: every chapter states at least one")
+        unknown = {c.name: c.figure for c in self.claims.items.values()
+                   if c.figure is not None and c.figure not in self.figures}
+        if unknown:
+            raise ValueError(f"figure of claims {unknown} was never saved (run.save_figure) in {self.chapter}")
         seconds = time.perf_counter() - self._t0
         claims = [to_jsonable(c) for c in self.claims.items.values()]
         (self.out_dir / "claims.json").write_text(json.dumps(

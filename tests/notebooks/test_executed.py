@@ -1,4 +1,5 @@
-"""Guard: every toc chapter really executed in this run (no stale notebook can pass)."""
+"""Guard: every toc chapter really executed in this run (no stale notebook can pass), and what the page
+shows of it fits the column (no code or output line wider than 88 characters)."""
 
 from __future__ import annotations
 
@@ -41,3 +42,17 @@ def test_every_claim_passed_and_was_recorded(chapter, profile):
     for fig in run["figures"]:
         side = json.loads((results_dir(profile, chapter.stem) / f"{fig}.json").read_text())
         assert side["data"], f"{chapter.stem}/{fig}: empty sidecar"
+
+
+COLUMN = 88  # characters: wider code or output lines scroll sideways on the page (and cut PASS lines)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
+def test_no_visible_line_is_wider_than_the_column(chapter, profile):
+    path = book.executed_dir(profile, ROOT) / f"{chapter.stem}.ipynb"
+    assert path.exists(), f"{chapter.stem} was not executed with profile {profile} (python -m wzcore run)"
+    wide = [(i, kind, len(line), line) for i, kind, line in book.visible_lines(json.loads(path.read_text()))
+            if len(line) > COLUMN]
+    report = "\n".join(f"  cell {i} {kind} ({n} chars): {line[:100]}" for i, kind, n, line in wide[:20])
+    if wide:
+        pytest.fail(f"{chapter.stem}: {len(wide)} line(s) wider than {COLUMN} characters:\n{report}")

@@ -62,3 +62,61 @@ def test_duplicate_or_bad_claim_names_are_rejected(run):
 
 def test_non_finite_floats_become_null():
     assert results.to_jsonable({"a": float("nan"), "b": np.array([1.0, np.inf])}) == {"a": None, "b": [1.0, None]}
+
+
+def test_save_figure_glues_closes_and_writes_a_200_dpi_png(run, tmp_path, monkeypatch):
+    glued = []
+    monkeypatch.setattr("myst_nb.glue", lambda name, obj, display=True: glued.append((name, obj, display)))
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([0, 1], [1, 0])
+    run.save_figure(fig, "tiny", {"x": [0, 1]})
+    assert glued == [("tiny", fig, False)]
+    assert not plt.fignum_exists(fig.number), "a saved figure is closed (the page shows the glued one)"
+    from PIL import Image
+
+    with Image.open(tmp_path / "quick" / "_template" / "tiny.png") as im:
+        assert im.size[0] >= 2 * results.FIGURE_DPI * 0.8  # 2 inches wide at 200 dpi, less the tight bbox
+    with pytest.raises(ValueError, match="twice"):
+        run.save_figure(plt.figure(), "tiny", {"x": [0]})
+    with pytest.raises(ValueError, match="figure name"):
+        run.save_figure(plt.figure(), "no-dash", {"x": [0]})
+    plt.close("all")
+
+
+def test_a_new_run_removes_the_figures_of_the_previous_one(run, tmp_path):
+    stale = tmp_path / "quick" / "_template" / "renamed_figure.json"
+    stale.write_text("{}")
+    results.Run("_template", run.config)
+    assert not stale.exists()
+
+
+def test_claims_record_the_figure_that_is_their_evidence(run, tmp_path, monkeypatch):
+    monkeypatch.setattr("myst_nb.glue", lambda *a, **k: None)
+    fig, _ = plt.subplots()
+    run.save_figure(fig, "evidence", {"x": [1]})
+    run.claims.check("shown", True, "a statement", figure="evidence", margin=0.5)
+    run.finish()
+    saved = json.loads((tmp_path / "quick" / "_template" / "claims.json").read_text())["claims"][0]
+    assert saved["figure"] == "evidence" and saved["evidence"] == {"margin": 0.5}
+    with pytest.raises(ValueError, match="figure"):
+        run.claims.check("bad", True, "x", figure="not a name")
+
+
+def test_a_claim_naming_an_unsaved_figure_is_an_error(run):
+    run.claims.check("dangling", True, "a statement", figure="never_saved")
+    with pytest.raises(ValueError, match="never_saved"):
+        run.finish()
+
+
+def test_verdict_line_is_the_one_format():
+    assert results.verdict_line("a", True, "s") == "PASS a: s"
+    assert results.verdict_line("a", False, "s") == "FAIL a: s"
+    assert results.Claim("a", True, "s").verdict() == "PASS a: s"
+
+
+def test_chapter_id_by_stem_or_number():
+    known = ["01_slepian_wolf", "02_wyner_ziv", "_template"]
+    assert results.chapter_id("02", known) == results.chapter_id("2", known) == "02_wyner_ziv"
+    assert results.chapter_id("_template", known) == "_template"
+    with pytest.raises(ValueError, match=r"chapter must be one of .*01_slepian_wolf.*register"):
+        results.chapter_id("7", known, hint="register it")

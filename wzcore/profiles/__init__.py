@@ -20,6 +20,8 @@ import dataclasses
 import textwrap
 from dataclasses import dataclass, field
 
+from wzcore.results import chapter_id
+
 PROFILES: tuple[str, ...] = ("quick", "full")
 LINE_WIDTH = 88  # the book's column: no printed line is wider
 _REGISTRY: dict[str, dict[str, ChapterConfig]] = {}
@@ -73,15 +75,8 @@ def chapters() -> list[str]:
 
 
 def _chapter_id(chapter: str) -> str:
-    if chapter in _REGISTRY:
-        return chapter
-    matches = [c for c in _REGISTRY if c.split("_", 1)[0] == chapter]
-    if len(matches) == 1:
-        return matches[0]
-    raise ValueError(
-        f"chapter must be one of {chapters()} (or its number); got {chapter!r}. "
-        "A new chapter registers its config in wzcore/profiles/ (see chapters/extending.md)."
-    )
+    return chapter_id(chapter, _REGISTRY, hint="A new chapter registers its config in wzcore/profiles/ "
+                      "(see chapters/extending.md).")
 
 
 def load(chapter: str, profile: str = "auto") -> ChapterConfig:
