@@ -29,6 +29,7 @@ import math
 import struct
 import time
 import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,12 +52,15 @@ __all__ = [
     "bpsk_awgn_side_information",
     "code_path",
     "degree_sequence",
+    "fer_sweep",
+    "fer_table",
     "frame_error_rate",
     "has_four_cycles",
     "load_or_build_code",
     "peg_ldpc",
     "random_binning_ml_error",
     "required_rate",
+    "syndrome_codecs",
 ]
 
 #: Variable-node degree distribution (node perspective: fraction of variable nodes of each degree) of the
@@ -630,6 +634,40 @@ def frame_error_rate(
     )
 
 
+def syndrome_codecs(n: int, rates: Sequence[float], *, seed: int = 0,
+                    max_iter: int = 200) -> dict[float, SyndromeCodec]:
+    """One :class:`SyndromeCodec` per rate, over the PEG code ``load_or_build_code(n, rate, seed)``.
+
+    Keys are the requested rates, in the order given (the codec's own rate is round(rate·n)/n).
+    """
+    if not rates:
+        raise ValueError("rates must hold at least one rate in (0, 1)")
+    return {r: SyndromeCodec(load_or_build_code(n, r, seed), max_iter=max_iter) for r in rates}
+
+
+def fer_sweep(
+    codecs: Iterable[SyndromeCodec],
+    p: float,
+    frames: int,
+    rng: np.random.Generator,
+    *,
+    soft_sigma: float | None = None,
+    confidence: float = 0.95,
+    progress: bool = False,
+) -> list[FERResult]:
+    """Frame error rate against rate: :func:`frame_error_rate` of each codec in turn.
+
+    The codecs (e.g. the values of :func:`syndrome_codecs`) are measured in the order given, all
+    drawing their frames from the one ``rng``, so a sweep is reproducible from its seed; ``p``,
+    ``soft_sigma`` and ``confidence`` are passed on unchanged. Returns one :class:`FERResult` per codec.
+    """
+    codecs = list(codecs)
+    if not codecs:
+        raise ValueError("codecs must hold at least one SyndromeCodec")
+    return [frame_error_rate(c, p, frames, rng, soft_sigma=soft_sigma, confidence=confidence,
+                             progress=progress) for c in codecs]
+
+
 def required_rate(results: list[FERResult], target_fer: float) -> float:
     """The smallest measured rate from which on every measured rate meets ``target_fer``.
 
@@ -646,6 +684,27 @@ def required_rate(results: list[FERResult], target_fer: float) -> float:
             break
         need = res.rate
     return need
+
+
+def fer_table(columns: Mapping[str, Sequence[FERResult]]) -> str:
+    """A text table of frame errors: one row per measured rate, one column per sweep.
+
+    ``columns`` maps a heading to a sweep (:func:`fer_sweep`); a cell reads ``failed/frames`` (detected
+    failures plus undetected wrong words), ``·`` where the sweep did not measure that rate. Rates are
+    matched to 4 decimals, so codes of different lengths at one nominal rate share a row.
+    """
+    if not columns:
+        raise ValueError("columns must hold at least one sweep")
+    cells: dict[float, dict[str, str]] = {}
+    for head, sweep in columns.items():
+        for res in sweep:
+            cells.setdefault(round(res.rate, 4), {})[head] = f"{res.failures + res.undetected}/{res.frames}"
+    width = [max(len(head), 9) for head in columns]
+    lines = ["  rate  " + "  ".join(f"{h:>{w}s}" for h, w in zip(columns, width, strict=True))]
+    for rate in sorted(cells):
+        row = [f"{cells[rate].get(h, '·'):>{w}s}" for h, w in zip(columns, width, strict=True)]
+        lines.append(f"{rate:6.3f}  " + "  ".join(row))
+    return "\n".join(lines)
 
 
 def random_binning_ml_error(n: int, rate: float, p: float, trials: int, rng: np.random.Generator) -> float:

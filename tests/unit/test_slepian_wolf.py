@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -200,6 +201,47 @@ def test_frame_error_rate_counts(code_600):
     assert 0.0 < bad.ber_failed < 0.5
     with pytest.raises(ValueError, match="frames"):
         sw.frame_error_rate(codec, 0.1, 0, np.random.default_rng(0))
+
+
+def test_fer_sweep_is_frame_error_rate_in_turn_on_one_rng(code_600):
+    codecs = [sw.SyndromeCodec(code_600), sw.SyndromeCodec(code_600[:300])]
+    sweep = sw.fer_sweep(codecs, 0.06, 6, np.random.default_rng(5))
+    rng = np.random.default_rng(5)
+    one_by_one = [sw.frame_error_rate(c, 0.06, 6, rng, progress=False) for c in codecs]
+    assert [replace(r, seconds=0.0) for r in sweep] == [replace(r, seconds=0.0) for r in one_by_one]
+    assert [r.rate for r in sweep] == [0.7, 0.5]
+    soft = sw.fer_sweep(codecs[:1], 0.1, 4, np.random.default_rng(0), soft_sigma=0.5)
+    assert soft[0].frames == 4 and soft[0].failures == 0
+    with pytest.raises(ValueError, match="codecs"):
+        sw.fer_sweep([], 0.1, 4, np.random.default_rng(0))
+
+
+def test_syndrome_codecs_one_per_rate_in_order():
+    codecs = sw.syndrome_codecs(200, [0.7, 0.5], seed=1, max_iter=20)
+    assert list(codecs) == [0.7, 0.5]
+    assert [(c.m, c.n, c.max_iter) for c in codecs.values()] == [(140, 200, 20), (100, 200, 20)]
+    h = sw.load_or_build_code(200, 0.5, 1)
+    assert (codecs[0.5].h != h).nnz == 0
+    with pytest.raises(ValueError, match="rates"):
+        sw.syndrome_codecs(200, [])
+
+
+def test_fer_table_rows_per_rate_and_gaps():
+    def res(rate, failures, frames):
+        return sw.FERResult(rate=rate, p=0.11, frames=frames, failures=failures, undetected=0,
+                            fer=failures / frames, fer_upper=1.0, confidence=0.95, ber_failed=0.0,
+                            seconds=0.0)
+
+    table = sw.fer_table({"n = 1000": [res(0.62, 1, 100), res(0.6, 3, 100)],
+                          "n = 10000": [res(0.6, 0, 30), res(0.5601, 1, 30)]})
+    assert table.splitlines() == [
+        "  rate   n = 1000  n = 10000",
+        " 0.560          ·       1/30",
+        " 0.600      3/100       0/30",
+        " 0.620      1/100          ·",
+    ]
+    with pytest.raises(ValueError, match="columns"):
+        sw.fer_table({})
 
 
 def test_rate_adaptive_family_picks_smallest_decodable(code_600):
