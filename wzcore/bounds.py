@@ -56,6 +56,7 @@ __all__ = [
     "rd_laplace_ba",
     "shannon_lower_bound",
     "slepian_wolf_region",
+    "tangent_lower_bound",
     "wz_binary",
     "wz_binary_critical",
     "wz_curve_ba",
@@ -568,3 +569,25 @@ def rd_exponential_ba(mean: float = 1.0, slopes=None, *, step: float = 0.05, wid
     slopes = -np.geomspace(0.6, 50, 16) / m**2 if slopes is None else slopes
     grid = np.arange(0.0, W + step / 2, step) + step / 2
     return rd_density_ba(lambda x: np.exp(-x / m), grid, slopes)
+
+
+def tangent_lower_bound(rate, distortion, slopes, D):
+    """max_i R_i + (s_i / ln 2)(D − D_i): the supporting lines of an R(D) curve at its Blahut–Arimoto points.
+
+    ``rate``, ``distortion`` and ``slopes`` (s_i ≤ 0, nats per unit distortion, the convention of every
+    Blahut–Arimoto function here) are matching 1-D arrays: point i lies on the curve where its slope is
+    s_i / ln 2 bits per unit distortion, as :func:`rd_curve_ba` returns them. R(D) is convex, so each such
+    line lies below it everywhere and their maximum is a lower bound on R(D) at every ``D`` (a scalar or an
+    array), touching the curve at the D_i — exact up to the tolerance to which Blahut–Arimoto converged.
+    A rate below this bound at some D is therefore below R(D): chapter 2 uses it to certify that a
+    Wyner–Ziv curve lies under the point-to-point R_X(D). Scalars in, a float out.
+    """
+    r = _arr("rate", rate)
+    d = _nonneg("distortion", _arr("distortion", distortion))
+    s = _check_slopes(slopes)
+    if r.ndim != 1 or r.shape != d.shape or r.shape != s.shape:
+        raise ValueError(f"rate, distortion and slopes must be matching 1-D arrays, got shapes {r.shape}, "
+                         f"{d.shape} and {s.shape}")
+    D = _arr("D", D)
+    lines = r[:, None] + (s[:, None] / LN2) * (np.reshape(D, -1)[None, :] - d[:, None])
+    return _out(np.max(lines, axis=0).reshape(D.shape))

@@ -294,3 +294,29 @@ def test_empirical_entropy_of_rows_and_symbols():
     assert empirical_entropy(np.array([[0, 1], [0, 1], [1, 0], [1, 1]])) == pytest.approx(1.5)
     with pytest.raises(ValueError, match="empty"):
         empirical_entropy(np.array([]))
+
+
+def test_tangent_lower_bound_gaussian_and_binary():
+    # Gaussian R(D) = ½ log2(1/D) has slope −1/(2D) nats at D: the lines touch it there, lie below elsewhere
+    s = np.array([-0.75, -2.0, -5.0, -12.5])
+    D_i = -1 / (2 * s)
+    D = np.geomspace(0.02, 0.9, 200)
+    low = B.tangent_lower_bound(B.rd_gaussian(1.0, D_i), D_i, s, D)
+    assert np.all(low <= B.rd_gaussian(1.0, D) + 1e-12)
+    np.testing.assert_allclose(B.tangent_lower_bound(B.rd_gaussian(1.0, D_i), D_i, s, D_i),
+                               B.rd_gaussian(1.0, D_i), atol=1e-12)
+    # between two touching points the bound is strictly below the curve, and equals the larger line
+    mid = 0.5 * (D_i[0] + D_i[1])
+    line = B.rd_gaussian(1.0, D_i[1]) + s[1] / LN2 * (mid - D_i[1])
+    assert isinstance(B.tangent_lower_bound(B.rd_gaussian(1.0, D_i), D_i, s, mid), float)
+    assert B.tangent_lower_bound(B.rd_gaussian(1.0, D_i), D_i, s, mid) >= line - 1e-12
+    assert B.tangent_lower_bound(B.rd_gaussian(1.0, D_i), D_i, s, mid) < B.rd_gaussian(1.0, mid) - 1e-3
+    # on Blahut–Arimoto points of Bern(0.2): a lower bound on the closed form h(q) − h(D)
+    slopes = np.array([-1.5, -2.0, -4.0, -8.0])
+    R, Dq = B.rd_curve_ba([0.8, 0.2], HAMMING, slopes)
+    D_grid = np.linspace(1e-3, 0.2, 100)
+    assert np.all(B.tangent_lower_bound(R, Dq, slopes, D_grid) <= B.rd_binary(0.2, D_grid) + 1e-9)
+    with pytest.raises(ValueError, match="matching"):
+        B.tangent_lower_bound(R, Dq[:2], slopes, D_grid)
+    with pytest.raises(ValueError, match="slope"):
+        B.tangent_lower_bound(R, Dq, -slopes, D_grid)

@@ -28,6 +28,8 @@ class SlepianWolfConfig(ChapterConfig):
     soft_sigma: float = 0.815  # BPSK/AWGN soft side information; hard decision gives crossover Q(1/σ) ≈ 0.11
     soft_rates: tuple[float, ...] = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
     soft_frames: int = 60
+    soft_target_fer: float = 0.05  # FER at which soft and hard side information are compared
+    gap_tol_bits: float = 0.1  # claim: at n = long_n the codec is within this of H(X|Y) at target_fer
 
 
 register(

@@ -24,6 +24,9 @@ class WynerZivConfig(ChapterConfig):
     swc_blocks: int = 1  # SWC-NQ blocks per operating point
     ecsq_points: int = 9  # point-to-point ECSQ designs (rates ~0.5 to ~4.5 bits)
     fig3_m: int = 4  # coset count M of the Fig. 3-style binning picture
+    strong_si_ratio: float = 0.1  # claim coset_beats_p2p is made for Var(X|Y)/Var(X) <= this
+    ba_tol_bits: float = 1e-6  # claim: Blahut–Arimoto meets the closed-form binary R_WZ within this
+    coset_gap_db: tuple[float, float] = (1.0, 2.2)  # claim: ideal-SW coset gap to R_WZ lies in this range
 
 
 register(
