@@ -566,8 +566,9 @@ run.claims.check(
 run.claims.check(
     "coset_sw_near_scalar_loss",
     bool(np.all((gap_sw > cfg.coset_gap_db[0]) & (gap_sw < cfg.coset_gap_db[1]))),
-    "with ideal Slepian-Wolf coding the coset quantizer is within cfg.coset_gap_db of R_WZ "
-    "(the 1.53 dB scalar loss plus binning errors)", figure="rd_gaussian", gaps=gap_sw)
+    "with ideal Slepian-Wolf coding the coset quantizer is within cfg.coset_gap_db "
+    "of R_WZ (the 1.53 dB scalar loss plus binning errors)", figure="rd_gaussian",
+    gaps=gap_sw)
 run.claims.check(
     "coset_exact_and_checked", coset_exact_roundtrip and wrong_m_raises,
     "coset bitstreams decode exactly; a decoder with the wrong M raises")
