@@ -37,12 +37,35 @@ from torch import nn
 from wzcore import coding
 from wzcore.coding import CorruptStreamError
 
-__all__ = ["LIKELIHOOD_BOUND", "TAIL_MASS", "DeepFactorized", "FactorizedEntropyModel", "GaussianConditional"]
+__all__ = [
+    "LIKELIHOOD_BOUND",
+    "TAIL_MASS",
+    "DeepFactorized",
+    "FactorizedEntropyModel",
+    "GaussianConditional",
+    "quantize",
+]
 
 LIKELIHOOD_BOUND = 1e-9
 TAIL_MASS = 1e-9
 MAX_RANGE = 1 << 20  # largest integer range coded per channel
 _PMF_FLOOR = 1e-12  # bins in the far tail keep a tiny mass so that any rounded latent stays codable
+
+
+def quantize(u: torch.Tensor, centre: torch.Tensor | None, mode: str,
+             generator: torch.Generator | None = None) -> torch.Tensor:
+    """The quantizer of every entropy model: û = round(u − c) + c for ``mode`` ``"round"``; the same with an
+    identity gradient for ``"ste"`` (straight-through); u + U(−½, ½) for ``"noise"`` (the training surrogate
+    of Ballé et al., needs ``generator``; ``centre`` is not used)."""
+    if mode == "noise":
+        if generator is None:
+            raise ValueError("mode='noise' needs an explicit torch.Generator (generator=...)")
+        return u + torch.rand(u.shape, generator=generator, device=u.device, dtype=u.dtype) - 0.5
+    if mode not in ("round", "ste"):
+        raise ValueError(f"mode must be 'noise', 'round' or 'ste', got {mode!r}")
+    c = torch.zeros((), dtype=u.dtype, device=u.device) if centre is None else centre
+    rounded = torch.round(u - c) + c
+    return rounded if mode == "round" else u + (rounded - u).detach()
 
 
 class _LowerBound(torch.autograd.Function):
@@ -249,15 +272,7 @@ class FactorizedEntropyModel(nn.Module):
     def quantize(self, u: torch.Tensor, mode: str = "round",
                  generator: torch.Generator | None = None) -> torch.Tensor:
         """û for ``mode`` in ``"noise"`` (needs ``generator``), ``"round"``, ``"ste"`` (see the class)."""
-        if mode == "noise":
-            if generator is None:
-                raise ValueError("mode='noise' needs an explicit torch.Generator (generator=...)")
-            return u + torch.rand(u.shape, generator=generator, device=u.device, dtype=u.dtype) - 0.5
-        if mode not in ("round", "ste"):
-            raise ValueError(f"mode must be 'noise', 'round' or 'ste', got {mode!r}")
-        o = self._offset_t(u)
-        rounded = torch.round(u - o) + o
-        return rounded if mode == "round" else u + (rounded - u).detach()
+        return quantize(u, self._offset_t(u) if mode != "noise" else None, mode, generator)
 
     def bits(self, u_hat: torch.Tensor) -> torch.Tensor:
         """Rate of each row of û in bits, shape (N,)."""
@@ -365,14 +380,7 @@ class GaussianConditional(nn.Module):
         """û for ``mode`` in ``"noise"`` (u + U(−½, ½); needs ``generator``), ``"round"``, ``"ste"``."""
         if u.shape != means.shape:
             raise ValueError(f"u and means must have one shape, got {tuple(u.shape)} and {tuple(means.shape)}")
-        if mode == "noise":
-            if generator is None:
-                raise ValueError("mode='noise' needs an explicit torch.Generator (generator=...)")
-            return u + torch.rand(u.shape, generator=generator, device=u.device, dtype=u.dtype) - 0.5
-        if mode not in ("round", "ste"):
-            raise ValueError(f"mode must be 'noise', 'round' or 'ste', got {mode!r}")
-        rounded = torch.round(u - means) + means
-        return rounded if mode == "round" else u + (rounded - u).detach()
+        return quantize(u, means, mode, generator)
 
     def likelihood(self, u_hat: torch.Tensor, means: torch.Tensor, scales: torch.Tensor) -> torch.Tensor:
         """P(û − ½ < U < û + ½) under N(μ, σ²), elementwise."""

@@ -38,7 +38,7 @@ import scipy.sparse as sp
 from scipy.stats import beta
 from tqdm import tqdm
 
-from wzcore import coding
+from wzcore import coding, validate
 from wzcore.sources import DSBS
 
 __all__ = [
@@ -95,17 +95,11 @@ class DecodingError(ValueError):
 
 
 def _check_p(p: float, name: str = "p") -> float:
-    p = float(p)
-    if not 0.0 < p < 0.5:
-        raise ValueError(f"{name} must be in (0, 1/2), got {p}")
-    return p
+    return validate.interval(name, p, 0.0, 0.5, open_low=True, open_high=True)
 
 
 def _check_rate(rate: float) -> float:
-    rate = float(rate)
-    if not 0.0 < rate < 1.0:
-        raise ValueError(f"rate must be in (0, 1), got {rate}")
-    return rate
+    return validate.interval("rate", rate, 0.0, 1.0, open_low=True, open_high=True)
 
 
 def _as_bits(x: np.ndarray, n: int | None, name: str) -> np.ndarray:

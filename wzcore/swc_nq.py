@@ -382,15 +382,11 @@ class MultilevelSW:
 
 
 @dataclass(frozen=True)
-class SWCNQResult:
-    """One encoded block: the stream, its real rate 8·len/n, the ideal rate Σ_j H(B_j | Y, B_<j) estimate,
-    per-plane reports, and the fine index q."""
+class SWCNQResult(MultilevelResult):
+    """One encoded SWC-NQ block: a :class:`MultilevelResult` whose ``k`` is u = q − q_min, plus the
+    fine index q itself."""
 
-    stream: bytes
-    rate_real: float
-    rate_ideal: float
-    planes: tuple[PlaneReport, ...]
-    q: np.ndarray
+    q: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 class SWCNQ:
@@ -456,7 +452,7 @@ class SWCNQ:
         K = 1 << max(1, int(q.max() - q_min).bit_length())
         post = self.posterior(post_mean, post_var, q_min, K)
         res = self.coder.encode(q - q_min, post, plan, extra=_GAUSS.pack(q_min, self.step))
-        return SWCNQResult(res.stream, res.rate_real, res.rate_ideal, res.planes, q)
+        return SWCNQResult(res.stream, res.rate_real, res.rate_ideal, res.planes, res.k, q)
 
     def decode_index(self, stream: bytes, post_mean: np.ndarray, post_var: float) -> np.ndarray:
         """The fine index q from the stream and the posterior N(post_mean, post_var) of X given y.

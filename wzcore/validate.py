@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-__all__ = ["int_array", "integer", "pmf", "positive", "probability", "rng"]
+__all__ = ["int_array", "integer", "interval", "pmf", "positive", "probability", "rng"]
 
 
 def positive(name: str, value: float) -> float:
@@ -28,15 +28,21 @@ def integer(name: str, value: int, low: int = 1, high: int | None = None) -> int
     return int(value)
 
 
+def interval(name: str, value: float, lo: float, hi: float, *, open_low: bool = False,
+             open_high: bool = False) -> float:
+    """``value`` as a finite float in [lo, hi] (open at either end on request)."""
+    v = float(value)
+    lo_ok = v > lo if open_low else v >= lo
+    hi_ok = v < hi if open_high else v <= hi
+    if not (math.isfinite(v) and lo_ok and hi_ok):
+        text = ("(" if open_low else "[") + f"{lo:g}, {hi:g}" + (")" if open_high else "]")
+        raise ValueError(f"{name} must be in {text}, got {value!r}")
+    return v
+
+
 def probability(name: str, value: float, *, open_low: bool = False, open_high: bool = False) -> float:
     """``value`` as a float in [0, 1] (open at either end on request)."""
-    v = float(value)
-    lo_ok = v > 0 if open_low else v >= 0
-    hi_ok = v < 1 if open_high else v <= 1
-    if not (math.isfinite(v) and lo_ok and hi_ok):
-        interval = ("(" if open_low else "[") + "0, 1" + (")" if open_high else "]")
-        raise ValueError(f"{name} must be in {interval}, got {value!r}")
-    return v
+    return interval(name, value, 0.0, 1.0, open_low=open_low, open_high=open_high)
 
 
 def rng(generator: np.random.Generator) -> np.random.Generator:
