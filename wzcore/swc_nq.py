@@ -315,6 +315,47 @@ class MultilevelSW:
             return SYNDROME0 + i, stream
         return RAW, np.packbits(bits).tobytes()
 
+    # ------------------------------------------------------------------ feedback-free provisioning
+    def oracle_plan(self, k: np.ndarray, posterior: IndexPosterior | np.ndarray) -> tuple[float | str, ...]:
+        """The oracle's per-plane choice for one block (``"predicted"``, a grid rate or ``"raw"``): what the
+        encoder would pick if it could run the decoder. Used to *provision* a feedback-free plan."""
+        post = self._posterior(posterior)
+        k = validate.int_array("k", k)
+        if k.size != self.n:
+            raise ValueError(f"k must have length n = {self.n}, got {k.size}")
+        low = np.zeros(self.n, dtype=np.int64)
+        plan: list[float | str] = []
+        for j in range((post.K - 1).bit_length()):
+            bits = ((k >> j) & 1).astype(np.uint8)
+            mode, _ = self._choose(bits, bit_probability(post.log_w, post.cand, low, j), None)
+            plan.append("predicted" if mode == PREDICTED else "raw" if mode == RAW else self.rates[mode - SYNDROME0])
+            low |= bits.astype(np.int64) << j
+        return tuple(plan)
+
+    def provision(self, plans: Sequence[Sequence[float | str]], margin: int = 1) -> tuple[float | str, ...]:
+        """A feedback-free plan from the oracle plans of calibration blocks (:meth:`oracle_plan`), fixed
+        before any test block is coded: per plane, ``"predicted"`` if every calibration block was
+        predicted, else the largest syndrome rate seen moved up ``margin`` grid steps (``"raw"`` if a block
+        needed raw bits or the grid ends). A test block the plan cannot decode is a frame error: the
+        decoder raises, and nothing is resent (no return channel)."""
+        if not plans:
+            raise ValueError("plans must hold at least one calibration block's oracle plan")
+        margin = validate.integer("margin", margin, 0)
+        n_planes = len(plans[0])
+        if any(len(p) != n_planes for p in plans):
+            raise ValueError("plans must all have one entry per bit-plane")
+        out: list[float | str] = []
+        for j in range(n_planes):
+            col = [p[j] for p in plans]
+            if all(c == "predicted" for c in col):
+                out.append("predicted")
+            elif any(c == "raw" for c in col):
+                out.append("raw")
+            else:
+                i = max(self.rates.index(float(c)) for c in col if c != "predicted") + margin
+                out.append(self.rates[i] if i < len(self.rates) else "raw")
+        return tuple(out)
+
     # ------------------------------------------------------------------ decoder
     def read_header(self, stream: bytes) -> NQHeader:
         """The checked header of an ``"NQ"`` stream (frame CRC verified; raises CorruptStreamError), with a

@@ -268,3 +268,28 @@ def test_evaluate_is_the_block_loop():
         swc_nq.evaluate(SRC, steps, N, 0, np.random.default_rng(0))
     with pytest.raises(ValueError, match="steps"):
         swc_nq.evaluate(SRC, (), N, 1, np.random.default_rng(0))
+
+
+def test_feedback_free_plan_is_provisioned_from_calibration_blocks():
+    coder = MultilevelSW(N)
+    plans = [coder.oracle_plan(*_learned_like(s)) for s in (11, 12, 13)]
+    plan = coder.provision(plans, margin=1)
+    assert len(plan) == len(plans[0])
+    for j, entry in enumerate(plan):
+        col = [p[j] for p in plans]
+        if entry == "predicted":
+            assert all(c == "predicted" for c in col)
+        elif entry != "raw":  # one grid step above the largest calibration rate
+            top = max(coder.rates.index(c) for c in col if c != "predicted")
+            assert coder.rates.index(entry) == top + 1
+    # a fresh block coded with the fixed plan decodes (or raises, a counted frame error), never wrong
+    k, log_q = _learned_like(14)
+    res = coder.encode(k, log_q, plan)
+    try:
+        np.testing.assert_array_equal(coder.decode(res.stream, log_q), k)
+    except sw.DecodingError:
+        pass
+    with pytest.raises(ValueError, match="at least one"):
+        coder.provision([])
+    with pytest.raises(ValueError, match="margin"):
+        coder.provision(plans, margin=-1)
