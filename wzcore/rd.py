@@ -35,6 +35,7 @@ __all__ = [
     "folding_fraction",
     "gap_bits_at_distortion",
     "gap_db_at_rate",
+    "intervals_per_index",
     "multi_interval_fraction",
     "rate_at_distortion",
     "threshold_distance",
@@ -158,12 +159,11 @@ def count_intervals_per_index(indices: object) -> dict[int, int]:
     return {int(v): int(c) for v, c in zip(vals, counts, strict=True)}
 
 
-def multi_interval_fraction(indices: object, weights: object, min_mass: float = 1e-3) -> float:
-    """Fraction of the used indices that own ≥ 2 disjoint intervals each of probability ≥ ``min_mass``.
+def intervals_per_index(indices: object, weights: object, min_mass: float = 1e-3) -> dict[int, int]:
+    """index -> number of its disjoint runs on the sorted grid whose probability is ≥ ``min_mass``.
 
-    ``indices`` is k(x) on a sorted grid, ``weights`` the probability of each grid cell (p(x)·Δx); runs
-    lighter than ``min_mass`` are ignored (a sliver at a cell boundary is not binning), and an index is
-    *used* if one of its runs is kept.
+    ``weights`` is the probability of each grid cell; indices with no such run are left out (unused).
+    Runs lighter than ``min_mass`` are ignored: a sliver at a cell boundary is not binning.
     """
     k = np.asarray(indices).reshape(-1)
     w = np.asarray(weights, dtype=np.float64).reshape(-1)
@@ -173,11 +173,19 @@ def multi_interval_fraction(indices: object, weights: object, min_mass: float = 
         raise ValueError(f"min_mass must be in [0, 1), got {min_mass!r}")
     starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     mass = np.add.reduceat(w, starts)
-    kept = k[starts][mass >= min_mass]
-    if kept.size == 0:
-        return 0.0
-    _, runs = np.unique(kept, return_counts=True)
-    return float(np.mean(runs >= 2))
+    vals, counts = np.unique(k[starts][mass >= min_mass], return_counts=True)
+    return {int(v): int(c) for v, c in zip(vals, counts, strict=True)}
+
+
+def multi_interval_fraction(indices: object, weights: object, min_mass: float = 1e-3) -> float:
+    """Fraction of the used indices that own ≥ 2 disjoint intervals each of probability ≥ ``min_mass``.
+
+    ``indices`` is k(x) on a sorted grid, ``weights`` the probability of each grid cell (p(x)·Δx); runs
+    lighter than ``min_mass`` are ignored (a sliver at a cell boundary is not binning), and an index is
+    *used* if one of its runs is kept.
+    """
+    runs = np.array(list(intervals_per_index(indices, weights, min_mass).values()))
+    return float(np.mean(runs >= 2)) if runs.size else 0.0
 
 
 def folding_fraction(x_grid: object, indices: object, weights: object) -> float:
