@@ -62,6 +62,7 @@ from wzcore.quantization import gaussian_cell_moments, uniform_index
 __all__ = [
     "DEFAULT_RATES",
     "SWCNQ",
+    "FeedbackFreeResult",
     "IndexPosterior",
     "MultilevelResult",
     "MultilevelSW",
@@ -74,6 +75,7 @@ __all__ = [
     "binary_entropy_mean",
     "bit_probability",
     "evaluate",
+    "feedback_free",
 ]
 
 #: Syndrome rates (bits per plane bit) of the LDPC family; the codes of length 2000 and 4000 are shipped.
@@ -610,3 +612,47 @@ def evaluate(source: GaussianPosteriorSource, steps: Sequence[float], n: int, bl
         n_tot = codec.n * blocks
         points.append(SWCNQPoint(codec.step, 8 * nbytes / n_tot, ideal, sq_err / n_tot, exact, tuple(results)))
     return SWCNQEvaluation(int(n), blocks, tuple(points), (m_b, v_b))
+
+
+@dataclass(frozen=True)
+class FeedbackFreeResult:
+    """A feedback-free multilevel SW run: the plan fixed on calibration blocks, then the test blocks.
+
+    ``rate_real`` = every byte of every test stream ×8 / (samples), failed blocks included;
+    ``rate_ideal`` = mean of the blocks' chain-rule estimates Σ_j H(B_j | Y, B_<j); ``failures`` = test
+    blocks the decoder rejected (a frame error: no return channel, nothing resent); ``undetected`` = blocks
+    decoded to a wrong k (must be 0: the CRC of k catches them).
+    """
+
+    plan: tuple[float | str, ...]
+    rate_real: float
+    rate_ideal: float
+    blocks: int
+    failures: int
+    undetected: int
+
+    @property
+    def fer(self) -> float:
+        """Frame error rate over the test blocks."""
+        return self.failures / self.blocks
+
+
+def feedback_free(coder: MultilevelSW, calibration: Sequence[tuple[np.ndarray, Posterior]],
+                  test: Sequence[tuple[np.ndarray, Posterior]], margin: int = 1) -> FeedbackFreeResult:
+    """Provision a plan on ``calibration`` blocks ``(k, posterior)`` (:meth:`MultilevelSW.provision`), then
+    code every ``test`` block with it and decode it with its posterior; every byte is counted."""
+    if not test:
+        raise ValueError("test must hold at least one block (k, posterior)")
+    plan = coder.provision([coder.oracle_plan(k, post) for k, post in calibration], margin)
+    bits = ideal = 0.0
+    failures = undetected = 0
+    for k, post in test:
+        res = coder.encode(k, post, plan)
+        bits += 8 * len(res.stream)
+        ideal += res.rate_ideal
+        try:
+            undetected += int(not np.array_equal(coder.decode(res.stream, post), res.k))
+        except sw.DecodingError:
+            failures += 1
+    n = coder.n * len(test)
+    return FeedbackFreeResult(plan, bits / n, ideal / len(test), len(test), failures, undetected)

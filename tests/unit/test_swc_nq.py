@@ -293,3 +293,16 @@ def test_feedback_free_plan_is_provisioned_from_calibration_blocks():
         coder.provision([])
     with pytest.raises(ValueError, match="margin"):
         coder.provision(plans, margin=-1)
+
+
+def test_feedback_free_counts_every_byte_and_every_failure():
+    coder = MultilevelSW(N)
+    calib = [_learned_like(s) for s in (21, 22)]
+    test = [_learned_like(s) for s in (23, 24, 25)]
+    res = swc_nq.feedback_free(coder, calib, test, margin=1)
+    streams = [coder.encode(k, post, res.plan).stream for k, post in test]
+    assert res.rate_real == pytest.approx(8 * sum(map(len, streams)) / (3 * N))
+    assert res.blocks == 3 and 0 <= res.failures <= 3 and res.undetected == 0
+    assert res.fer == res.failures / 3
+    with pytest.raises(ValueError, match="test"):
+        swc_nq.feedback_free(coder, calib, [])

@@ -96,6 +96,7 @@ from wzcore.profiles import (  # noqa: E402, F401  (imported to register; needs 
     ch01_slepian_wolf,
     ch02_wyner_ziv,
     ch03_ntc,
+    ch04_learned_binning,
 )
 
 __all__ = ["PROFILES", "ChapterConfig", "chapters", "config_type", "field", "load", "register", "resolve"]
