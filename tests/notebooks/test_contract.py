@@ -62,7 +62,8 @@ def test_one_parameters_cell_holding_only_profile(chapter):
 def test_chapter_loads_its_registered_profile(chapter):
     code = _code(_nb(chapter))
     assert chapter.stem in profiles.chapters(), (
-        f"no config registered for {chapter.stem}: add a module wzcore/profiles/chNN_<name>.py (see chapters/extending.md)")
+        f"no config registered for {chapter.stem}: add a module wzcore/profiles/chNN_<name>.py "
+        "(see chapters/extending.md)")
     assert re.search(r"profiles\.load\(\s*CHAPTER\s*,\s*PROFILE\s*\)", code) and \
         re.search(rf"CHAPTER\s*=\s*['\"]{chapter.stem}['\"]", code), \
         f"{chapter.stem}: set CHAPTER = '{chapter.stem}' and call profiles.load(CHAPTER, PROFILE)"
