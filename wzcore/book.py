@@ -300,11 +300,17 @@ def _run_line(label: str, run: dict[str, Any]) -> str:
             f"date {run['date']}, {run['seconds']} s on {hw['cpu']} ({hw['cores']} cores), GPU: {hw['gpu']}")
 
 
+def figure_label(name: str) -> str:
+    """The page label of a saved figure: ``fig-`` and its name with dashes (``rd_laplace`` ->
+    ``fig-rd-laplace``), the ``:name:`` every chapter gives its ``{glue:figure}``."""
+    return "fig-" + name.replace("_", "-")
+
+
 def reproducibility_page(profile: str | None, chapters: list[Chapter], preamble: str) -> str:
     """Markdown for the reproducibility page: ``preamble`` then, per chapter, its runs and claims.
 
     The full run's record (``data/results/full``) is always shown, with every claim's verdict, the
-    numbers behind it and a link to its figure (``{numref}`` to the label ``fig-<figure>``); when this
+    numbers behind it and a link to its figure (``{numref}`` to :func:`figure_label`); when this
     build ran the ``quick`` profile (``profile``), the quick verdicts stand beside the full ones.
     ``profile`` is ``None`` for a build from the committed notebooks.
     """
@@ -344,7 +350,7 @@ def reproducibility_page(profile: str | None, chapters: list[Chapter], preamble:
             if quick:
                 row.append(verdict_word(pair["quick"]["passed"]) if "quick" in pair else "—")
             fig = ref.get("figure")
-            row += [f"{{numref}}`fig-{fig}`" if fig else "",
+            row += [f"{{numref}}`{figure_label(fig)}`" if fig else "",
                     md_cell(ref["statement"]),
                     md_cell(format_evidence(pair["full"]["evidence"])) if "full" in pair else ""]
             lines.append("| " + " | ".join(row) + " |")

@@ -114,3 +114,14 @@ def test_notebook_matches_its_percent_source(chapter):
     want = [(c["cell_type"], c["source"]) for c in convert(src.read_text())["cells"]]
     have = [(c["cell_type"], _source(c)) for c in _nb(chapter)["cells"]]
     assert have == want, f"{chapter.stem}: notebook and chapters/src/{src.name} differ: rebuild with tools/py2nb.py"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.stem)
+def test_every_glued_figure_has_its_label(chapter):
+    """``{glue:figure} name`` carries ``:name: fig-<name with dashes>`` (book.figure_label): the label the
+    prose and the reproducibility page refer to."""
+    text = "\n".join(_source(c) for c in _nb(chapter)["cells"] if c["cell_type"] == "markdown")
+    pairs = re.findall(r"```\{glue:figure\}\s+(\w+)\s*\n:name:\s*(\S+)", text)
+    assert pairs, f"{chapter.stem}: no captioned {{glue:figure}}"
+    bad = [(name, label) for name, label in pairs if label != book.figure_label(name)]
+    assert not bad, f"{chapter.stem}: figure labels must be book.figure_label(name): {bad}"

@@ -146,7 +146,7 @@ def test_reproducibility_page_shows_full_numbers_quick_verdicts_and_figure_links
     chapters = book.toc_chapters(tree)
     page = book.reproducibility_page("quick", chapters, "# Reproducibility\n")
     row = next(line for line in page.splitlines() if line.startswith("| `corner`"))
-    assert row == "| `corner` | PASS | FAIL | {numref}`fig-rate_regions` | R_X = H(X\\|Y) | gap = 0.01235 |"
+    assert row == "| `corner` | PASS | FAIL | {numref}`fig-rate-regions` | R_X = H(X\\|Y) | gap = 0.01235 |"
     assert "commit `c-full`" in page and "commit `c-quick`" in page and "none recorded yet" in page
     committed = book.reproducibility_page(None, chapters, "# Reproducibility\n")
     assert "| claim | full | figure |" in committed and "c-quick" not in committed
