@@ -94,14 +94,21 @@ def results_dir(profile: str, chapter: str) -> Path:
     return base / profile / chapter
 
 
+#: What a run writes: its own outputs never make the tree it runs from "dirty" (a full run rewrites the
+#: committed sidecars and, when adopted, the notebooks, while the sources stay as committed).
+RUN_OUTPUTS = ("data/results", "chapters/*.ipynb")
+
+
 def git_commit() -> str:
-    """The current commit (with ``+dirty`` if the tree has changes), or ``"unknown"`` outside git."""
+    """The current commit, with ``+dirty`` if a tracked source differs from it (the run outputs
+    :data:`RUN_OUTPUTS` excepted), or ``"unknown"`` outside git."""
     try:
         root = repo_root()
         rev = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True,
                              text=True, check=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, check=True, timeout=10).stdout.strip()
+        exclude = [f":(exclude,glob){p}" + ("/**" if "*" not in p else "") for p in RUN_OUTPUTS]
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", *exclude],
+                               cwd=root, capture_output=True, text=True, check=True, timeout=10).stdout.strip()
         return rev + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
