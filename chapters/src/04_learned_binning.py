@@ -542,7 +542,8 @@ run.save_figure(fig, "vq_ablation", {"ablation": ablation, "steps": cfg.ablation
 # binned models beat $R_X(D)$ by a clear margin. No paper reports this; it does not diminish the
 # result — binning *is* the better solution, and training finds it from a start that makes it
 # reachable — but "discovers" means "keeps and shapes" here.
-# Without a warm-up (full profile only) the decoder starts from its random initialisation, which also scatters the reconstructions of an index, and how much binning survives depends on the seed.
+# Without a warm-up (full profile only) the decoder starts from its random initialisation, which
+# also scatters the reconstructions of an index, and how much binning survives depends on the seed.
 #
 # ## Beyond the paper: a different correlation at test time
 #
