@@ -72,7 +72,7 @@ from torch.nn.utils import parametrize
 
 from wzcore import coding, validate
 from wzcore.bounds import empirical_entropy
-from wzcore.rd import folding_fraction, intervals_per_index, multi_interval_fraction
+from wzcore.rd import folding_fraction, intervals_per_index, multi_interval_fraction, runs
 from wzcore.sources import QuadraticGaussian, SignSideInfo
 from wzcore.training import History, train
 from wzcore.training import device as default_device
@@ -229,8 +229,7 @@ class YGivenX:
             y = np.where(x >= 0, 1.0, -1.0)[:, None, :]
             return y, np.ones((B, 1))
         if self.method == "mc":
-            if not isinstance(rng, np.random.Generator):
-                raise ValueError("rng must be a numpy.random.Generator for method='mc'")
+            validate.rng(rng)  # Monte Carlo nodes need explicit randomness
             xs = x[:, 0] if isinstance(self.source, QuadraticGaussian) else x
             y = self.source.sample_y_given_x(xs, rng, self.n)  # (B, N) or (B, dim, N)
             y = y[:, :, None] if y.ndim == 2 else np.swapaxes(y, 1, 2)
@@ -572,8 +571,7 @@ def evaluate(model: BinningVQ, source: Any, n: int, rng: np.random.Generator, *,
     ``ygx`` defaults to ``YGivenX(source)`` (Gauss–Hermite / exact).
     """
     n = validate.integer("n", n, 1)
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    validate.rng(rng)
     ygx = YGivenX(source) if ygx is None else ygx
     dim = _dim(source)
     y_pmf = _rows(source.sample(n_pmf, rng)[1], dim, "y") if model.prior == "conditional" else None
@@ -663,12 +661,6 @@ def encoder_map(model: BinningVQ, source: Any, x_grid: Any, y: float | None = No
     return model.encode_nodes(g, yn, np.ones(1), chunk).cpu().numpy()
 
 
-def _runs(k: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(index, mass, start position) of every maximal run of k."""
-    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-    return k[starts], np.add.reduceat(w, starts), starts
-
-
 def binning_summary(k_grid: Any, weights: Any, min_mass: float = 1e-3) -> dict[str, float]:
     """Binning statistics of a quantizer map: ``n_used`` (indices with a run of mass ≥ ``min_mass``),
     ``intervals_per_used`` (mean number of such runs per used index), ``frac_multi`` (fraction of used indices
@@ -725,7 +717,7 @@ def periodicity(x_grid: Any, k_grid: Any, weights: Any, min_shift: float | None 
         raise ValueError("x_grid must be uniform for periodicity")
     dx = float(dx[0])
     if min_shift is None:  # widest run of mass >= 1e-3, measured inside the central 99.9 % of the mass
-        _, mass, starts = _runs(k, w)
+        _, mass, starts = runs(k, w)
         cw = np.cumsum(w) / w.sum()
         lo_x, hi_x = x[np.searchsorted(cw, 5e-4)], x[min(np.searchsorted(cw, 1 - 5e-4), x.size - 1)]
         ends = np.r_[starts[1:], k.size] - 1

@@ -94,9 +94,8 @@ def code_hash(nb: dict[str, Any]) -> str:
     """sha256 of the code cells' sources (papermill's injected parameters cell excluded)."""
     h = hashlib.sha256()
     for cell in nb["cells"]:
-        if cell["cell_type"] == "code" and "injected-parameters" not in cell.get("metadata", {}).get("tags", []):
-            src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-            h.update(src.encode() + b"\0")
+        if cell["cell_type"] == "code" and "injected-parameters" not in _tags(cell):
+            h.update(_source(cell).encode() + b"\0")
     return h.hexdigest()
 
 

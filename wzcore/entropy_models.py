@@ -328,9 +328,8 @@ class FactorizedEntropyModel(nn.Module):
             raise CorruptStreamError(f"channel range sizes must be in [1, {MAX_RANGE}], got {ranges[:, 1]}")
         parts = []
         for _ in range(C):
-            rest = coding.read_frame(payload, "AC")[2]
-            parts.append(payload[: len(payload) - len(rest)])
-            payload = rest
+            part, payload = coding.split_stream(payload, "AC")
+            parts.append(part)
         if payload:
             raise CorruptStreamError(f"{len(payload)} trailing bytes after the channel streams")
         return n, ranges[:, 0], ranges[:, 1], parts

@@ -38,6 +38,7 @@ __all__ = [
     "intervals_per_index",
     "multi_interval_fraction",
     "rate_at_distortion",
+    "runs",
     "threshold_distance",
 ]
 
@@ -145,6 +146,18 @@ def bd_rate(anchor_rate: object, anchor_mse: object, test_rate: object, test_mse
                                      require_matching_points=False))
 
 
+def runs(indices: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(index, mass, start position) of every maximal run of equal indices on a sorted grid, the mass being
+    the sum of ``weights`` over the run. The one run finder of the quantizer-map measures below."""
+    starts = np.flatnonzero(np.r_[True, indices[1:] != indices[:-1]])
+    return indices[starts], np.add.reduceat(weights, starts), starts
+
+
+def _count(keys: np.ndarray) -> dict[int, int]:
+    vals, counts = np.unique(keys, return_counts=True)
+    return {int(v): int(c) for v, c in zip(vals, counts, strict=True)}
+
+
 def count_intervals_per_index(indices: object) -> dict[int, int]:
     """index -> number of maximal runs of that index in a sequence over a sorted grid.
 
@@ -154,9 +167,7 @@ def count_intervals_per_index(indices: object) -> dict[int, int]:
     k = np.asarray(indices).reshape(-1)
     if k.size == 0:
         return {}
-    starts = np.r_[True, k[1:] != k[:-1]]
-    vals, counts = np.unique(k[starts], return_counts=True)
-    return {int(v): int(c) for v, c in zip(vals, counts, strict=True)}
+    return _count(runs(k, np.ones(k.size))[0])
 
 
 def intervals_per_index(indices: object, weights: object, min_mass: float = 1e-3) -> dict[int, int]:
@@ -171,10 +182,8 @@ def intervals_per_index(indices: object, weights: object, min_mass: float = 1e-3
         raise ValueError(f"indices and weights must be non-empty and of equal length, got {k.size} and {w.size}")
     if not 0 <= min_mass < 1:
         raise ValueError(f"min_mass must be in [0, 1), got {min_mass!r}")
-    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-    mass = np.add.reduceat(w, starts)
-    vals, counts = np.unique(k[starts][mass >= min_mass], return_counts=True)
-    return {int(v): int(c) for v, c in zip(vals, counts, strict=True)}
+    index, mass, _ = runs(k, w)
+    return _count(index[mass >= min_mass])
 
 
 def multi_interval_fraction(indices: object, weights: object, min_mass: float = 1e-3) -> float:

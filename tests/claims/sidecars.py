@@ -7,12 +7,12 @@ nothing to read is a defect, not a pass.
 
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
 
-from wzcore.results import load_sidecar, results_dir
+from wzcore import book
+from wzcore.results import load_sidecar
 
 
 def _missing(message: str) -> None:
@@ -33,7 +33,7 @@ def load_or_skip(profile: str, chapter: str, name: str) -> dict:
 def run_config(profile: str, chapter: str) -> dict:
     """The configuration the chapter ran with (``run.json``): the claims' thresholds are read from it,
     never re-typed in a test."""
-    path = results_dir(profile, chapter) / "run.json"
-    if not path.exists():
+    run = book.run_record(profile, chapter)
+    if run is None:
         _missing(f"no {profile} run record for {chapter}: run the chapter first")
-    return json.loads(path.read_text())["config"]
+    return run["config"]
