@@ -7,7 +7,7 @@ colour-blind-safe palette (:func:`index_colors`); figure backgrounds are opaque 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -244,6 +244,31 @@ def _sorted_by_distortion(mse: object, rate: object) -> tuple[np.ndarray, np.nda
     return d[o], r[o]
 
 
+def _panel(ax: plt.Axes, curves: Sequence[tuple], schemes: Sequence[tuple], to_x: Callable[[np.ndarray], np.ndarray],
+           xlabel: str, point_style: dict[str, object], title: str | None, xlim: tuple[float, float] | None,
+           ylim: tuple[float, float] | None, legend: str | None) -> None:
+    """Bounds as lines, schemes as markers, each ``(label, distortion, rate[, style])`` sorted by distortion
+    and drawn at x = ``to_x(distortion)``: the one body of :func:`rd_panel` and :func:`hamming_rd_panel`."""
+    for spec in curves:
+        label, dist, rate, style = (*spec, {})[:4]
+        d, r = _sorted_by_distortion(dist, rate)
+        bound(ax, to_x(d), r, label, **style)
+    for spec in schemes:
+        label, dist, rate, style = (*spec, {})[:4]
+        d, r = _sorted_by_distortion(dist, rate)
+        points(ax, to_x(d), r, label, **{**point_style, **style})
+    if xlim is not None:
+        ax.set_xlim(*xlim)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(RATE_LABEL)
+    if title:
+        ax.set_title(title)
+    if legend:
+        ax.legend(loc=legend, fontsize="small")
+
+
 def rd_panel(ax: plt.Axes, *, curves: Sequence[tuple] = (), schemes: Sequence[tuple] = (),
              title: str | None = None, xlim: tuple[float, float] | None = None,
              ylim: tuple[float, float] | None = None, legend: str | None = "best") -> None:
@@ -253,24 +278,8 @@ def rd_panel(ax: plt.Axes, *, curves: Sequence[tuple] = (), schemes: Sequence[tu
     ``(label, mse, rate, style)`` with ``style`` a dict of matplotlib keywords; ``schemes`` are operating
     points, drawn as markers, in the same tuple form. ``legend``: a matplotlib location, or None for none.
     """
-    for spec in curves:
-        label, mse, rate, style = (*spec, {})[:4]
-        d, r = _sorted_by_distortion(mse, rate)
-        bound(ax, 10 * np.log10(d), r, label, **style)
-    for spec in schemes:
-        label, mse, rate, style = (*spec, {})[:4]
-        d, r = _sorted_by_distortion(mse, rate)
-        points(ax, 10 * np.log10(d), r, label, **{"ls": "none", "ms": 7, **style})
-    if xlim is not None:
-        ax.set_xlim(*xlim)
-    if ylim is not None:
-        ax.set_ylim(*ylim)
-    ax.set_xlabel(DIST_DB_LABEL)
-    ax.set_ylabel(RATE_LABEL)
-    if title:
-        ax.set_title(title)
-    if legend:
-        ax.legend(loc=legend, fontsize="small")
+    _panel(ax, curves, schemes, lambda d: 10 * np.log10(d), DIST_DB_LABEL, {"ls": "none", "ms": 7}, title,
+           xlim, ylim, legend)
 
 
 def scalar_quantizer(ax: plt.Axes, thresholds: np.ndarray, points: np.ndarray, label: str,
@@ -313,21 +322,4 @@ def hamming_rd_panel(ax: plt.Axes, *, curves: Sequence[tuple] = (), schemes: Seq
     ``(label, distortion, rate, style)``, each sorted by distortion before it is drawn (NaN rates leave
     gaps). ``legend``: a matplotlib location, or None to leave the legend to the caller.
     """
-    for spec in curves:
-        label, dist, rate, style = (*spec, {})[:4]
-        d, r = _sorted_by_distortion(dist, rate)
-        bound(ax, d, r, label, **style)
-    for spec in schemes:
-        label, dist, rate, style = (*spec, {})[:4]
-        d, r = _sorted_by_distortion(dist, rate)
-        points(ax, d, r, label, **{"ls": "none", **style})
-    if xlim is not None:
-        ax.set_xlim(*xlim)
-    if ylim is not None:
-        ax.set_ylim(*ylim)
-    ax.set_xlabel("Hamming distortion D")
-    ax.set_ylabel(RATE_LABEL)
-    if title:
-        ax.set_title(title)
-    if legend:
-        ax.legend(loc=legend, fontsize="small")
+    _panel(ax, curves, schemes, lambda d: d, "Hamming distortion D", {"ls": "none"}, title, xlim, ylim, legend)
