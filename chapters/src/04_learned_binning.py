@@ -628,7 +628,8 @@ run.save_figure(fig, "vq_mismatch", {"rows": mismatch, "train_var_n": cfg.var_n}
 #
 # The chapter's claims restate what the review asserts about these learned compressors and what
 # the issue that commissioned this chapter asked the run to test. Each threshold is a field of the
-# configuration, fixed from three-seed prototype runs before the committed run: binning at the
+# configuration, fixed from prototype runs (three seeds; two for the conditional prior) before
+# the committed run: binning at the
 # paper's warm-up (a third of the used indices, against 0.61 to 0.86 in the prototypes), sharing
 # across the sign (0.9 of the mass; the prototypes shared 0.94 to 0.99), the conditional prior's distance to
 # $R_{\mathrm{WZ}}$ (the prototypes reached 2.1 to 2.3 dB in the quick schedule; the paper's goal of

@@ -1,8 +1,9 @@
 """Chapter 4 (learned binning): the quick and full configurations.
 
-The quick schedule (2-core CPU, about two and a half minutes) and the claim thresholds were fixed from prototype
-runs over three seeds before the committed run (see the chapter's prose and the closing notes of issue 15);
-the full profile is what a 2-core CPU trains in about half an hour, a twentieth of the paper's 200 k steps.
+The quick schedule (2-core CPU, about two and a half minutes) and the claim thresholds were fixed from
+prototype runs (three seeds; two for the conditional prior) before the committed run (see the chapter's prose
+and the closing notes of issue 15); the full profile is what a 2-core CPU trains in about half an hour, a
+twentieth of the paper's 200 k steps.
 """
 
 from __future__ import annotations
