@@ -78,7 +78,9 @@ from wzcore.training import History, train
 from wzcore.training import device as default_device
 
 __all__ = [
+    "AUTHORS",
     "EXPECTATIONS",
+    "LOSS_DISTORTIONS",
     "PRIORS",
     "WARMUPS",
     "BinningFit",
@@ -87,6 +89,8 @@ __all__ = [
     "YGivenX",
     "binning_summary",
     "cell_weights",
+    "centroid_order",
+    "contiguous_K",
     "decoder_outputs",
     "decoder_vs_mmse",
     "encode",
@@ -95,12 +99,18 @@ __all__ = [
     "fit_binning",
     "folding_fraction",
     "periodicity",
+    "relabel",
     "sign_sharing",
+    "sw_blocks",
 ]
 
 PRIORS = ("marginal", "conditional")
 WARMUPS = ("random", "one_label", "none")
 EXPECTATIONS = ("auto", "gh", "mc", "exact")
+LOSS_DISTORTIONS = ("sampled", "expected")
+#: The authors' notebook's training options (fit_binning keywords): random-label warm-up, 16 Monte-Carlo draws
+#: of y | x in the encoder, and the loss averaged over the same draws.
+AUTHORS = {"warmup": "random", "expectation": "mc", "n_nodes": 16, "loss_distortion": "expected"}
 LN2 = math.log(2.0)
 _DEFAULT_NODES = {"gh": 4, "mc": 16, "exact": 1}
 
@@ -418,6 +428,21 @@ class BinningVQ(nn.Module):
         sse = (xt - self.decode(k, yt)).pow(2).sum(1)
         return {"bits": bits, "sse": sse, "loss": (bits + self.lam * sse).mean()}
 
+    def expected_rd_terms(self, x: Any, y_nodes: Any, w: Any, k: Any) -> dict[str, torch.Tensor]:
+        """:meth:`rd_terms` averaged over the encoder's nodes: bits Σ_j w_j r(k, y_j), sse Σ_j w_j ‖x − g(k,
+        y_j)‖² (shape (B,)), loss = mean(bits + λ·sse); ``y_nodes`` (B, N, dim_y), ``w`` (B, N)."""
+        xt, kt = self._t(x, self.dim_x, "x"), self._k(k)
+        yn = torch.as_tensor(y_nodes, dtype=torch.float32, device=self.device).reshape(xt.shape[0], -1, self.dim_y)
+        wt = torch.as_tensor(w, dtype=torch.float32, device=self.device).reshape(xt.shape[0], -1)
+        B, N = wt.shape
+        if yn.shape[1] != N:
+            raise ValueError(f"y_nodes has {yn.shape[1]} nodes per row, w has {N}")
+        k_rep, y_flat = kt.repeat_interleave(N), yn.reshape(B * N, self.dim_y)
+        bits = (wt * self.bits(k_rep, y_flat).reshape(B, N)).sum(1)
+        sq = (xt.repeat_interleave(N, 0) - self.decode(k_rep, y_flat)).pow(2).sum(1).reshape(B, N)
+        sse = (wt * sq).sum(1)
+        return {"bits": bits, "sse": sse, "loss": (bits + self.lam * sse).mean()}
+
     def index_pmf(self, y: Any) -> np.ndarray:
         """The prior's pmf of k for each row of ``y``, float64 (M, K): q(k | y), or p(k) on every row (marginal)
         — the per-sample index posteriors a Slepian–Wolf coder of k (:mod:`wzcore.swc_nq`) takes."""
@@ -454,6 +479,73 @@ def encode(model: BinningVQ, x: Any, ygx: YGivenX, rng: np.random.Generator | No
     return out
 
 
+def contiguous_K(lam: float, x_max: float = 4.0) -> int:
+    """Indices a *contiguous* quantizer needs at λ: ⌈2·x_max / Δ⌉ cells of the high-rate optimal width.
+
+    At high rate an entropy-coded scalar quantizer of step Δ costs h − log₂ Δ bits (with or without
+    Slepian–Wolf coding of the index: h is h(X) or h(X | Y)) and distorts Δ²/12, so the loss
+    R + λD is least at Δ² = 6 / (λ ln 2) (D = 1/(2 λ ln 2)); covering [−x_max, x_max] (±4 σ of a unit
+    Gaussian: tail mass 6·10⁻⁵) takes ⌈2·x_max/Δ⌉ cells. A binning quantizer reuses indices and needs
+    fewer (the paper's K = 32 at λ = 1000, where this rule gives 86).
+    """
+    lam = validate.positive("lam", lam)
+    x_max = validate.positive("x_max", x_max)
+    return max(2, math.ceil(2 * x_max / math.sqrt(6.0 / (lam * LN2))))
+
+
+def centroid_order(model: BinningVQ, source: Any, n: int, rng: np.random.Generator) -> np.ndarray:
+    """A relabelling of the indices by their centroids: ``label[k]`` = rank of E[X | K = k] (first
+    component), estimated on ``n`` samples; unused indices go last. Learned labels carry no order; sorted by
+    x, the low bits of a contiguous quantizer's index are its fine position and the high bits are what y
+    predicts — the bit-plane structure SWC-NQ relies on (:mod:`wzcore.swc_nq`). The entropy is unchanged."""
+    n = validate.integer("n", n, 1)
+    validate.rng(rng)
+    x = _rows(source.sample(n, rng)[0], model.dim_x, "x")
+    k = encode(model, x, YGivenX(source), rng)
+    counts = np.bincount(k, minlength=model.K)
+    sums = np.bincount(k, weights=x[:, 0], minlength=model.K)
+    centroid = np.where(counts > 0, sums / np.maximum(counts, 1), np.inf)
+    label = np.empty(model.K, dtype=np.int64)
+    label[np.argsort(centroid, kind="stable")] = np.arange(model.K)
+    return label
+
+
+def sw_blocks(model: BinningVQ, source: Any, n: int, count: int, rng: np.random.Generator, *,
+              ygx: YGivenX | None = None, label: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``count`` blocks of ``n`` fresh samples for a Slepian–Wolf coder of the indices
+    (:func:`wzcore.swc_nq.feedback_free`, :func:`wzcore.swc_nq.return_channel`): per block the encoder's
+    indices k*(x) and the decoder's log-posterior log q(k | y_i), an (n, K) array from the model's prior at the
+    true y (the marginal prior gives p(k) on every row). ``ygx``: the encoder's y | x (default: the source's
+    own; pass the training source's to test a mismatched correlation). ``label``: a permutation of the K
+    indices (e.g. :func:`centroid_order`) applied to both k and the posterior's columns."""
+    n, count = validate.integer("n", n, 1), validate.integer("count", count, 1)
+    validate.rng(rng)
+    ygx = YGivenX(source) if ygx is None else ygx
+    dim = _dim(source)
+    blocks = []
+    for _ in range(count):
+        x, y = source.sample(n, rng)
+        x, y = _rows(x, dim, "x"), _rows(y, dim, "y")
+        blocks.append((encode(model, x, ygx, rng), np.log(model.index_pmf(y))))
+    return blocks if label is None else relabel(blocks, label)
+
+
+def relabel(blocks: Sequence[tuple[np.ndarray, np.ndarray]],
+            label: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Blocks ``(k, log_q)`` (:func:`sw_blocks`) with the indices renamed k → ``label[k]`` and the posterior's
+    columns moved with them (``label``: a permutation of the K indices, e.g. :func:`centroid_order`)."""
+    label = validate.int_array("label", label)
+    if not np.array_equal(np.sort(label), np.arange(label.size)):
+        raise ValueError(f"label must be a permutation of 0 … {label.size - 1}")
+    inverse = np.argsort(label)
+    out = []
+    for k, log_q in blocks:
+        if log_q.shape[1] != label.size:
+            raise ValueError(f"label has {label.size} entries, the posterior {log_q.shape[1]} columns")
+        out.append((label[k], log_q[:, inverse]))
+    return out
+
+
 # ---- training ------------------------------------------------------------------------------------------
 @dataclass
 class BinningFit:
@@ -478,8 +570,8 @@ def _default_repeat(source: Any) -> int:
 def fit_binning(source: Any, lam: float, steps: int, *, K: int = 32, prior: str = "marginal", batch: int = 512,
                 lr: float = 1e-3, prior_lr: float = 1e-2, lr_milestones: Sequence[float] = (0.7,),
                 expectation: str = "auto", n_nodes: int | None = None, chunk: int | str | None = "auto",
-                warmup: str = "random", warmup_steps: int = 10_000, warmup_repeat: int | None = None,
-                warmup_lr: float = 1e-3, hidden: Sequence[int] = (100, 100),
+                loss_distortion: str = "sampled", warmup: str = "random", warmup_steps: int = 10_000,
+                warmup_repeat: int | None = None, warmup_lr: float = 1e-3, hidden: Sequence[int] = (100, 100),
                 prior_hidden: Sequence[int] = (100, 100), seed: int = 0, device: torch.device | str | None = None,
                 progress: bool = True, log_every: int = 100) -> BinningFit:
     """Train a :class:`BinningVQ` on ``source`` at λ = ``lam``: decoder warm-up, then ``steps`` RD steps.
@@ -490,6 +582,9 @@ def fit_binning(source: Any, lam: float, steps: int, *, K: int = 32, prior: str 
     the authors' notebook). RD phase: batches of ``batch`` fresh (x, y), k* from the encoder with expectation
     ``expectation`` (:class:`YGivenX`, ``n_nodes`` nodes), loss mean[r(k*, y) + λ‖x − g(k*, y)‖²], Adam at
     ``lr`` (prior: ``prior_lr``), × 0.1 at the fractions ``lr_milestones`` of ``steps`` (the paper: 0.7).
+    ``loss_distortion``: ``"sampled"`` — the loss's terms at the true y drawn with x (above); ``"expected"`` —
+    both terms averaged over the encoder's nodes, Σ_j w_j [r(k*, y_j) + λ‖x − g(k*, y_j)‖²] (the authors'
+    notebook: its 16 Monte-Carlo draws of y | x, ``expectation="mc"``), the same objective the argmin minimises.
     Everything derives from ``seed`` (initialisation, warm-up set and labels, batches); CPU reruns are
     bit-identical. History metrics: ``bits`` (mean rate of k*), ``sse``, ``used`` (distinct k* per batch).
     """
@@ -500,6 +595,8 @@ def fit_binning(source: Any, lam: float, steps: int, *, K: int = 32, prior: str 
     warmup_lr = validate.positive("warmup_lr", warmup_lr)
     if warmup not in WARMUPS:
         raise ValueError(f"warmup must be one of {WARMUPS}, got {warmup!r}")
+    if loss_distortion not in LOSS_DISTORTIONS:
+        raise ValueError(f"loss_distortion must be one of {LOSS_DISTORTIONS}, got {loss_distortion!r}")
     warmup_steps = validate.integer("warmup_steps", warmup_steps, 0)
     repeat = _default_repeat(source) if warmup_repeat is None else validate.integer("warmup_repeat", warmup_repeat, 1)
     _check_chunk(chunk, torch.device("cpu"))  # validate early; resolved on the model's device
@@ -541,7 +638,7 @@ def fit_binning(source: Any, lam: float, steps: int, *, K: int = 32, prior: str 
     def rd_loss(b, gen: torch.Generator):
         x, y, yn, w = b
         k = model.encode_nodes(x, yn, w, chunk)
-        t = model.rd_terms(x, y, k)
+        t = model.rd_terms(x, y, k) if loss_distortion == "sampled" else model.expected_rd_terms(x, yn, w, k)
         return t["loss"], {"bits": t["bits"].mean(), "sse": t["sse"].mean(), "used": float(k.unique().numel())}
 
     rd_hist = train(model, rd_loss, rd_batch, steps, lr, lr_milestones=lr_milestones, seed=rd_seed, device=dev,

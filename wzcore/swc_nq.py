@@ -21,10 +21,26 @@ Plane j is decoded with the per-bit probability P(b_j = 1 | y, b_<j) = Σ_{k ≡
   below the plane's estimated conditional entropy are skipped: they cannot decode);
 * ``RAW`` (rate 1): the bits themselves, when no grid rate decodes (the low planes, nearly independent of y).
 
-The mode choice is an **oracle**: the encoder is handed the decoder's posterior and runs the decoder to keep
-the cheapest mode that decodes — an emulation of rate-adaptive feedback (the decoder requesting syndrome bits
-until its check passes, as LDPCA-based distributed video coding does) whose requests are not counted. Every
-byte of the resulting stream is counted, but the choice of each plane's rate is a genie's (DESIGN §8).
+In :meth:`MultilevelSW.encode` without a plan the mode choice is an **oracle**: the encoder is handed the
+decoder's posterior and runs the decoder to keep the cheapest mode that decodes, and the syndromes of the
+attempts that failed are not sent. Every byte of the resulting stream is counted, but the choice of each
+plane's rate is a genie's (DESIGN §8). Two honest systems replace it:
+
+* **feedback-free** (:func:`feedback_free`): each plane's mode and rate fixed in advance from calibration
+  blocks (:meth:`MultilevelSW.provision`); a block the plan cannot decode is a frame error;
+* **with a return channel** (:meth:`MultilevelSW.code_with_feedback`, :func:`return_channel`): the decoder
+  asks for syndrome bits until its check passes, as LDPCA-based distributed video coding does (Varodayan,
+  Aaron, Girod 2006). Per plane: the encoder sends the plane's CRC-32; the decoder acknowledges if its hard
+  decision matches (a predicted plane), else it names a starting grid rate (the first at or above its own
+  estimate h̄ − ``START_MARGIN``; raw bits if h̄ > ``RAW_ABOVE``, where a syndrome saves at most 1 − h̄ and
+  every failed attempt is lost) and the encoder sends that code's syndrome, then rate-compatible increments
+  of it (check splitting, :class:`wzcore.slepian_wolf.IncrementalSyndromeCodec`, ``increments`` steps from
+  R to 2R), one per negative acknowledgement, until belief propagation converges to a word with the right
+  CRC. When a code's increments are exhausted the encoder restarts at the first grid rate ≥ 2R (the bits
+  already sent are lost, and counted); beyond the grid, or once the plane's bits would cost more than
+  sending it raw, it sends the n raw bits. Counted: every forward message byte-aligned (the header frame,
+  CRCs, the syndrome and each increment, raw planes) and every feedback bit (1 per acknowledgement,
+  ⌈log₂(#rates + 1)⌉ for the starting rate).
 
 **The quantizer layer** (:class:`SWCNQ`): a fine uniform quantizer q = ⌊x / Δ + ½⌉
 (:func:`wzcore.quantization.uniform_index`), k = q − q_min with K = 2^B, and the Gaussian posterior
@@ -46,6 +62,7 @@ LDPC codes and BP decoder are those of :mod:`wzcore.slepian_wolf` (``ldpc``).
 
 from __future__ import annotations
 
+import math
 import struct
 import zlib
 from collections.abc import Callable, Sequence
@@ -69,6 +86,9 @@ __all__ = [
     "NQHeader",
     "PlaneReport",
     "Posterior",
+    "ReturnChannelBlock",
+    "ReturnChannelPlane",
+    "ReturnChannelResult",
     "SWCNQEvaluation",
     "SWCNQPoint",
     "SWCNQResult",
@@ -76,6 +96,8 @@ __all__ = [
     "bit_probability",
     "evaluate",
     "feedback_free",
+    "return_channel",
+    "with_plan",
 ]
 
 #: Syndrome rates (bits per plane bit) of the LDPC family; the codes of length 2000 and 4000 are shipped.
@@ -88,6 +110,7 @@ PREDICTED, RAW, SYNDROME0 = 0, 1, 2
 WINDOW = 9.0  # posterior standard deviations covered by the candidate cells
 LLR_MAX = 30.0
 START_MARGIN = 0.08  # grid rates below (estimated conditional entropy − this) are not tried
+RAW_ABOVE = 0.8  # with a return channel, a plane whose estimated conditional entropy exceeds this goes raw
 _MAX_K = 2**31
 
 
@@ -209,10 +232,12 @@ class MultilevelSW:
     per-sample index posteriors (see the module docstring for the scheme and the stream layout).
 
     ``rates``: the syndrome-rate grid (one PEG LDPC code of length n each, from
-    :func:`wzcore.slepian_wolf.load_or_build_code` with ``seed``); ``max_iter``: BP iterations.
+    :func:`wzcore.slepian_wolf.load_or_build_code` with ``seed``); ``max_iter``: BP iterations;
+    ``increments``: rate-compatible steps from R to 2R of each code with a return channel.
     """
 
-    def __init__(self, n: int, rates: Sequence[float] = DEFAULT_RATES, seed: int = 0, max_iter: int = 100) -> None:
+    def __init__(self, n: int, rates: Sequence[float] = DEFAULT_RATES, seed: int = 0, max_iter: int = 100,
+                 increments: int = 8) -> None:
         if isinstance(n, bool) or not float(n).is_integer() or not 64 <= int(n) < 2**31:
             raise ValueError(f"n must be an integer in [64, 2^31), got {n!r}")
         r = np.asarray(rates, dtype=np.float64)
@@ -222,7 +247,9 @@ class MultilevelSW:
         self.rates = tuple(float(v) for v in r)
         self.seed = int(seed)
         self.max_iter = validate.integer("max_iter", max_iter)
+        self.increments = validate.integer("increments", increments, 1)
         self._codecs: dict[int, sw.SyndromeCodec] = {}
+        self._incremental: dict[int, sw.IncrementalSyndromeCodec] = {}
 
     def __repr__(self) -> str:
         return f"MultilevelSW(n={self.n}, rates={len(self.rates)} codes)"
@@ -233,6 +260,16 @@ class MultilevelSW:
             h = sw.load_or_build_code(self.n, self.rates[i], self.seed)
             self._codecs[i] = sw.SyndromeCodec(h, max_iter=self.max_iter)
         return self._codecs[i]
+
+    def incremental(self, i: int) -> sw.IncrementalSyndromeCodec:
+        """The rate-compatible (check-splitting) codec grown from the grid code ``rates[i]``, for the return
+        channel; its split order is seeded by (seed, i), so encoder and decoder build the same one."""
+        if i not in self._incremental:
+            h = sw.load_or_build_code(self.n, self.rates[i], self.seed)
+            steps = min(self.increments, h.shape[0])
+            self._incremental[i] = sw.IncrementalSyndromeCodec(
+                h, steps, np.random.default_rng([self.seed, i]), max_iter=self.max_iter)
+        return self._incremental[i]
 
     def _posterior(self, posterior: IndexPosterior | np.ndarray) -> IndexPosterior:
         post = posterior if isinstance(posterior, IndexPosterior) else IndexPosterior.dense(posterior)
@@ -316,6 +353,70 @@ class MultilevelSW:
                 continue
             return SYNDROME0 + i, stream
         return RAW, np.packbits(bits).tobytes()
+
+    # ------------------------------------------------------------------ with a return channel
+    def code_with_feedback(self, k: np.ndarray, posterior: IndexPosterior | np.ndarray,
+                           extra: bytes = b"") -> ReturnChannelBlock:
+        """Send a block of indices with a return channel (protocol and accounting in the module docstring).
+
+        Both ends are simulated, each with its own knowledge: the encoder's messages depend on k alone, the
+        decoder's requests on the posterior and what it has received; the decoder reads only the syndrome
+        bits requested so far. Raises DecodingError if the decoded k fails the header's CRC of k.
+        """
+        k = validate.int_array("k", k)
+        if k.size != self.n:
+            raise ValueError(f"k must have length n = {self.n}, got {k.size}")
+        post = self._posterior(posterior)
+        if k.size and (k.min() < 0 or k.max() >= post.K):
+            raise ValueError(f"k must be in [0, {post.K - 1}] (K = {post.K}), got range [{k.min()}, {k.max()}]")
+        header = _HEAD.pack(self.n, post.K, zlib.crc32(k.astype("<i4").tobytes())) + bytes(extra)
+        forward = 8 * len(coding.write_frame(_KIND, header, b""))
+        feedback = 0
+        start_bits = math.ceil(math.log2(len(self.rates) + 1))
+        low = np.zeros(self.n, dtype=np.int64)
+        reports = []
+        for j in range((post.K - 1).bit_length()):
+            bits = ((k >> j) & 1).astype(np.uint8)
+            p1 = bit_probability(post.log_w, post.cand, low, j)
+            h = binary_entropy_mean(p1)
+            decoded, outcome, f_bits, b_bits, msgs = self._plane_with_feedback(bits, p1, h, start_bits)
+            reports.append(ReturnChannelPlane(j, outcome, f_bits, b_bits, msgs, h))
+            forward, feedback = forward + f_bits, feedback + b_bits
+            low |= decoded.astype(np.int64) << j
+        if zlib.crc32(low.astype("<i4").tobytes()) != zlib.crc32(k.astype("<i4").tobytes()):
+            raise sw.DecodingError("CRC of the decoded index does not match: a plane was accepted wrongly")
+        return ReturnChannelBlock(low, self.n, forward, feedback, float(sum(r.cond_entropy for r in reports)),
+                                  tuple(reports))
+
+    def _plane_with_feedback(self, bits: np.ndarray, p1: np.ndarray, h: float,
+                             start_bits: int) -> tuple[np.ndarray, str, int, int, int]:
+        """One plane's exchange: (decoded bits, outcome, forward bits, feedback bits, syndrome messages)."""
+        crc = zlib.crc32(np.packbits(bits).tobytes())
+        forward, feedback, messages = 32, 1, 0  # the plane's CRC-32, then ACK or NAK
+        hard = (p1 > 0.5).astype(np.uint8)
+        if zlib.crc32(np.packbits(hard).tobytes()) == crc:
+            return hard, "predicted", forward, feedback, messages
+        llr = self._llr(p1)
+        feedback += start_bits
+        i = None if h > RAW_ABOVE else next((i for i, r in enumerate(self.rates) if r >= h - START_MARGIN), None)
+        while i is not None:
+            inc = self.incremental(i)
+            stream = inc.encode(bits)  # the decoder reads only the prefix sent so far (see the class)
+            sent = 0
+            for step in range(inc.steps + 1):
+                new = inc.m_min + inc.splits(step) - sent
+                if forward + 8 * math.ceil(new / 8) > self.n or inc.rate(step) >= 1.0:
+                    i = None  # no cheaper than raw
+                    break
+                forward, sent, messages = forward + 8 * math.ceil(new / 8), sent + new, messages + 1
+                feedback += 1  # ACK or NAK of this message
+                try:
+                    return inc.decode(stream, step, llr=llr), "syndrome", forward, feedback, messages
+                except sw.DecodingError:
+                    continue
+            else:  # every increment of this code failed: restart at the first grid rate >= 2R
+                i = next((t for t, r in enumerate(self.rates) if r >= 2 * self.rates[i] - 1e-12), None)
+        return bits.copy(), "raw", forward + 8 * ((self.n + 7) // 8), feedback, messages
 
     # ------------------------------------------------------------------ feedback-free provisioning
     def oracle_plan(self, k: np.ndarray, posterior: IndexPosterior | np.ndarray) -> tuple[float | str, ...]:
@@ -417,6 +518,79 @@ class MultilevelSW:
         if zlib.crc32(low.astype("<i4").tobytes()) != head.crc_k:
             raise sw.DecodingError("CRC of the decoded index does not match: a predicted plane was wrong")
         return low
+
+
+# ----------------------------------------------------------------------------------------------------------
+# with a return channel
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnChannelPlane:
+    """One bit-plane sent with a return channel: ``outcome`` ('predicted' | 'syndrome' | 'raw'), the forward
+    bits (byte-aligned messages: CRC, syndrome, increments, raw bits), the feedback bits, the number of
+    syndrome messages sent (first syndromes and increments), and the plane's empirical conditional entropy
+    mean h(P(b_j = 1 | y, b_<j))."""
+
+    plane: int
+    outcome: str
+    forward_bits: int
+    feedback_bits: int
+    messages: int
+    cond_entropy: float
+
+
+@dataclass(frozen=True)
+class ReturnChannelBlock:
+    """One block coded with a return channel: the decoded index (checked against the header's CRC of k),
+    bits each way (the header frame included forward), per-plane reports, and the chain-rule ideal rate."""
+
+    k: np.ndarray
+    n: int
+    forward_bits: int
+    feedback_bits: int
+    rate_ideal: float
+    planes: tuple[ReturnChannelPlane, ...]
+
+    @property
+    def rate_real(self) -> float:
+        """(forward + feedback bits) / n: everything both ends sent, per sample."""
+        return (self.forward_bits + self.feedback_bits) / self.n
+
+
+@dataclass(frozen=True)
+class ReturnChannelResult:
+    """Blocks coded with a return channel: ``rate_real`` = all forward and feedback bits / samples,
+    ``rate_forward`` and ``rate_feedback`` its parts, ``rate_ideal`` the mean chain-rule estimate,
+    ``undetected`` = blocks decoded to a wrong k (must be 0), ``raw_planes`` = planes that fell back to raw."""
+
+    rate_real: float
+    rate_forward: float
+    rate_feedback: float
+    rate_ideal: float
+    blocks: int
+    undetected: int
+    raw_planes: int
+    messages: int
+
+
+def return_channel(coder: MultilevelSW,
+                   blocks: Sequence[tuple[np.ndarray, IndexPosterior | np.ndarray]]) -> ReturnChannelResult:
+    """Code every block ``(k, posterior)`` with :meth:`MultilevelSW.code_with_feedback`; every bit counted."""
+    if not blocks:
+        raise ValueError("blocks must hold at least one block (k, posterior)")
+    fwd = fb = undetected = raw = messages = 0
+    ideal = 0.0
+    for k, post in blocks:
+        res = coder.code_with_feedback(k, post)
+        fwd, fb = fwd + res.forward_bits, fb + res.feedback_bits
+        ideal += res.rate_ideal
+        undetected += int(not np.array_equal(res.k, k))
+        raw += sum(p.outcome == "raw" for p in res.planes)
+        messages += sum(p.messages for p in res.planes)
+    n = coder.n * len(blocks)
+    return ReturnChannelResult((fwd + fb) / n, fwd / n, fb / n, ideal / len(blocks), len(blocks), undetected,
+                               raw, messages)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -640,10 +814,21 @@ class FeedbackFreeResult:
 def feedback_free(coder: MultilevelSW, calibration: Sequence[tuple[np.ndarray, Posterior]],
                   test: Sequence[tuple[np.ndarray, Posterior]], margin: int = 1) -> FeedbackFreeResult:
     """Provision a plan on ``calibration`` blocks ``(k, posterior)`` (:meth:`MultilevelSW.provision`), then
-    code every ``test`` block with it and decode it with its posterior; every byte is counted."""
+    code every ``test`` block with it (:func:`with_plan`); every byte is counted."""
     if not test:
         raise ValueError("test must hold at least one block (k, posterior)")
     plan = coder.provision([coder.oracle_plan(k, post) for k, post in calibration], margin)
+    return with_plan(coder, plan, test)
+
+
+def with_plan(coder: MultilevelSW, plan: Sequence[float | str],
+              test: Sequence[tuple[np.ndarray, Posterior]]) -> FeedbackFreeResult:
+    """Code every ``test`` block ``(k, posterior)`` with a fixed per-plane ``plan`` and decode it with its
+    posterior (e.g. a plan provisioned for one correlation, tested on another); every byte is counted, a
+    block the decoder rejects is a frame error."""
+    if not test:
+        raise ValueError("test must hold at least one block (k, posterior)")
+    plan = tuple(plan)
     bits = ideal = 0.0
     failures = undetected = 0
     for k, post in test:

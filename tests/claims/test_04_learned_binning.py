@@ -47,6 +47,9 @@ def test_real_slepian_wolf_bits_exceed_the_ideal_rate(profile):
     d = _load(profile, "vq_rd")
     assert d["sw_real"] > d["sw_ideal"] > 0  # a real code cannot beat the conditional entropy estimate
     assert d["sw_real"] < bounds.rd_gaussian(1.0, d["sw_D"])  # the claim: below the point-to-point bound
+    assert d["rc_real"] < bounds.rd_gaussian(1.0, d["sw_D"])  # with a return channel too
+    for key in ("rc_real", "rc_sorted", "ff_sorted"):  # no real code beats the estimate (up to its noise)
+        assert d[key] > d["sw_ideal"] - 0.05
 
 
 def test_binning_measures(profile):

@@ -173,6 +173,75 @@ def test_sign_and_vector_sources_evaluate():
     assert r["sse"] == pytest.approx(2 * r["mse"])
 
 
+@pytest.mark.parametrize("prior", B.PRIORS)
+def test_expected_rd_terms_are_the_encoder_costs_at_k(prior):
+    """The 'expected' loss is the argmin's own objective: its per-sample value at k equals C[b, k]."""
+    m = _model(prior)
+    src = GAUSS_FORMS[0]
+    x, _ = src.sample(7, np.random.default_rng(0))
+    yn, w = B.YGivenX(src, "mc", 5).nodes(x, np.random.default_rng(1))
+    k = np.arange(7) % m.K
+    t = m.expected_rd_terms(x, yn, w, k)
+    cost = m.encoder_costs(x, yn, w, chunk=None)[torch.arange(7), torch.as_tensor(k)]
+    torch.testing.assert_close((t["bits"] + m.lam * t["sse"]).detach(), cost, rtol=1e-5, atol=1e-4)
+    # a single node at the true y is the sampled loss
+    y = src.sample_y_given_x(x, np.random.default_rng(2), 1)
+    one = m.expected_rd_terms(x, y[:, :, None], np.ones((7, 1)), k)
+    torch.testing.assert_close(one["loss"], m.rd_terms(x, y[:, 0], k)["loss"])
+
+
+def test_fit_with_expected_loss_is_seeded_and_differs():
+    a = _tiny_fit(0, loss_distortion="expected", expectation="mc")
+    b = _tiny_fit(0, loss_distortion="expected", expectation="mc")
+    c = _tiny_fit(0, expectation="mc")
+    assert a.rd.loss == b.rd.loss and a.rd.loss != c.rd.loss
+
+
+def test_contiguous_K_is_the_high_rate_cell_count():
+    # Δ² = 6/(λ ln 2): at λ = 1000, Δ = 0.0930 and ±4 needs ⌈8/0.0930⌉ = 86 cells
+    delta = math.sqrt(6 / (1000 * math.log(2)))
+    assert B.contiguous_K(1000.0) == math.ceil(8 / delta)
+    assert B.contiguous_K(4000.0) > B.contiguous_K(1000.0) > B.contiguous_K(300.0)
+    assert B.contiguous_K(1e-6) == 2
+    with pytest.raises(ValueError, match="lam must be"):
+        B.contiguous_K(0.0)
+
+
+def test_sw_blocks_round_trip_through_the_multilevel_coder():
+    from wzcore import swc_nq
+
+    fit = _tiny_fit(0, prior="conditional")
+    blocks = B.sw_blocks(fit.model, GAUSS_FORMS[0], 2000, 2, np.random.default_rng(3))
+    assert len(blocks) == 2
+    k, log_q = blocks[0]
+    assert k.shape == (2000,) and log_q.shape == (2000, fit.model.K)
+    np.testing.assert_allclose(np.exp(log_q).sum(1), 1.0, rtol=1e-9)
+    coder = swc_nq.MultilevelSW(2000)  # shipped codes
+    res = coder.encode(k, log_q)
+    np.testing.assert_array_equal(coder.decode(res.stream, log_q), k)
+    np.testing.assert_array_equal(coder.code_with_feedback(k, log_q).k, k)
+    again = B.sw_blocks(fit.model, GAUSS_FORMS[0], 2000, 2, np.random.default_rng(3))
+    np.testing.assert_array_equal(again[1][0], blocks[1][0])
+    # relabelled: the same samples, k → label[k], and the posterior's columns follow the labels
+    label = B.centroid_order(fit.model, GAUSS_FORMS[0], 2000, np.random.default_rng(4))
+    moved = B.sw_blocks(fit.model, GAUSS_FORMS[0], 2000, 2, np.random.default_rng(3), label=label)
+    np.testing.assert_array_equal(moved[0][0], label[k])
+    np.testing.assert_allclose(moved[0][1][np.arange(2000), moved[0][0]], log_q[np.arange(2000), k])
+    with pytest.raises(ValueError, match="permutation"):
+        B.sw_blocks(fit.model, GAUSS_FORMS[0], 100, 1, np.random.default_rng(3), label=np.zeros(4, int))
+
+
+def test_centroid_order_sorts_indices_by_their_mean_x():
+    m = _model("marginal", K=5)
+    src = GAUSS_FORMS[0]
+    label = B.centroid_order(m, src, 4000, np.random.default_rng(0))
+    assert sorted(label) == list(range(5))
+    x, _ = src.sample(4000, np.random.default_rng(1))
+    k = label[B.encode(m, x, B.YGivenX(src))]
+    means = [x[k == j].mean() for j in range(5) if np.any(k == j)]
+    assert means == sorted(means)
+
+
 # ---- analysis -----------------------------------------------------------------------------------------
 def test_intervals_periodicity_folding_on_known_maps():
     g = np.linspace(-4, 4, 8001)
@@ -231,6 +300,7 @@ def test_model_bad_parameters(kwargs, match):
     (dict(batch=0), "batch must be"), (dict(chunk=0), "chunk must be"), (dict(expectation="qmc"), "method must"),
     (dict(expectation="exact"), "method='exact'"), (dict(prior_lr=0.0), "prior_lr must be"),
     (dict(warmup_repeat=0), "warmup_repeat must be"), (dict(lam=math.inf), "lam must be"),
+    (dict(loss_distortion="true"), "loss_distortion must be one of"),
 ])
 def test_fit_bad_parameters(kwargs, match):
     args = dict(lam=1.0, steps=1, progress=False, device="cpu")

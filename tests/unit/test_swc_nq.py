@@ -306,3 +306,55 @@ def test_feedback_free_counts_every_byte_and_every_failure():
     assert res.fer == res.failures / 3
     with pytest.raises(ValueError, match="test"):
         swc_nq.feedback_free(coder, calib, [])
+
+
+def test_return_channel_decodes_exactly_and_counts_every_bit():
+    k, log_q = _learned_like(31)
+    coder = MultilevelSW(N)
+    res = coder.code_with_feedback(k, log_q)
+    np.testing.assert_array_equal(res.k, k)
+    assert len(res.planes) == 5
+    header_bits = 8 * len(coding.write_frame("NQ", struct.pack("<III", N, 20, 0), b""))
+    assert res.forward_bits == header_bits + sum(p.forward_bits for p in res.planes)
+    assert res.feedback_bits == sum(p.feedback_bits for p in res.planes)
+    assert res.rate_real == (res.forward_bits + res.feedback_bits) / N
+    start_bits = int(np.ceil(np.log2(len(coder.rates) + 1)))
+    for p in res.planes:
+        assert p.forward_bits % 8 == 0 and p.forward_bits >= 32  # byte-aligned messages, CRC first
+        if p.outcome == "predicted":  # the CRC and one ACK, nothing else
+            assert (p.forward_bits, p.feedback_bits, p.messages) == (32, 1, 0)
+        elif p.outcome == "syndrome":  # NAK + start rate, then one ACK/NAK per syndrome message
+            assert p.feedback_bits == 1 + start_bits + p.messages and p.messages >= 1
+        else:
+            assert p.forward_bits >= 8 * ((N + 7) // 8)
+    # a syndrome plane costs at least its conditional entropy (Slepian–Wolf converse, up to the estimate's noise)
+    for p in res.planes:
+        if p.outcome == "syndrome":
+            assert p.forward_bits / N > p.cond_entropy - 0.05
+    # the rate adapts per block: with the posterior of another block's side information the decoder needs more
+    # (or falls back to raw) but still never returns a wrong index
+    k2, log_q2 = _learned_like(32)
+    noisy = np.log(0.5 * np.exp(log_q2) / np.exp(log_q2).sum(1, keepdims=True) + 0.5 / 20)
+    worse = coder.code_with_feedback(k2, noisy)
+    np.testing.assert_array_equal(worse.k, k2)
+    assert worse.rate_real > coder.code_with_feedback(k2, log_q2).rate_real
+
+
+def test_return_channel_aggregate_and_checks():
+    coder = MultilevelSW(N)
+    blocks = [_learned_like(s) for s in (41, 42)]
+    res = swc_nq.return_channel(coder, blocks)
+    one = [coder.code_with_feedback(k, q) for k, q in blocks]
+    assert res.rate_real == pytest.approx(sum(b.forward_bits + b.feedback_bits for b in one) / (2 * N))
+    assert res.rate_real == pytest.approx(res.rate_forward + res.rate_feedback)
+    assert res.blocks == 2 and res.undetected == 0
+    assert res.messages == sum(p.messages for b in one for p in b.planes)
+    with pytest.raises(ValueError, match="blocks"):
+        swc_nq.return_channel(coder, [])
+    k, log_q = blocks[0]
+    with pytest.raises(ValueError, match="length n"):
+        coder.code_with_feedback(k[:-1], log_q)
+    with pytest.raises(ValueError, match=r"k must be in \[0, 19\]"):
+        coder.code_with_feedback(np.concatenate([[20], k[1:]]), log_q)
+    with pytest.raises(ValueError, match="increments"):
+        MultilevelSW(N, increments=0)
