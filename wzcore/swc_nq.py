@@ -80,6 +80,7 @@ __all__ = [
     "DEFAULT_RATES",
     "SWCNQ",
     "FeedbackFreeResult",
+    "HonestSystem",
     "IndexPosterior",
     "MultilevelResult",
     "MultilevelSW",
@@ -110,6 +111,7 @@ PREDICTED, RAW, SYNDROME0 = 0, 1, 2
 WINDOW = 9.0  # posterior standard deviations covered by the candidate cells
 LLR_MAX = 30.0
 START_MARGIN = 0.08  # grid rates below (estimated conditional entropy − this) are not tried
+PREDICT_RISK = 0.01  # provisioning: a plane is planned as predicted only if its expected wrong decisions <= this
 RAW_ABOVE = 0.8  # with a return channel, a plane whose estimated conditional entropy exceeds this goes raw
 _MAX_K = 2**31
 
@@ -323,7 +325,8 @@ class MultilevelSW:
         p1 = np.clip(p1, 1e-13, 1 - 1e-13)
         return np.clip(np.log1p(-p1) - np.log(p1), -LLR_MAX, LLR_MAX)
 
-    def _choose(self, bits: np.ndarray, p1: np.ndarray, forced: float | str | None) -> tuple[int, bytes]:
+    def _choose(self, bits: np.ndarray, p1: np.ndarray, forced: float | str | None,
+                predict_risk: float | None = None) -> tuple[int, bytes]:
         if forced is not None:
             if forced == "predicted":
                 return PREDICTED, b""
@@ -334,7 +337,8 @@ class MultilevelSW:
                 raise ValueError(f"plan entries must be 'predicted', 'raw' or a grid rate {self.rates}, "
                                  f"got {forced!r}")
             return SYNDROME0 + idx[0], self.codec(idx[0]).encode(bits)
-        if np.array_equal((p1 > 0.5).astype(np.uint8), bits):
+        risky = predict_risk is not None and float(np.minimum(p1, 1.0 - p1).sum()) > predict_risk
+        if not risky and np.array_equal((p1 > 0.5).astype(np.uint8), bits):
             return PREDICTED, b""
         llr = self._llr(p1)
         # rates well below the plane's conditional entropy cannot decode (Slepian–Wolf converse) and each
@@ -419,9 +423,13 @@ class MultilevelSW:
         return bits.copy(), "raw", forward + 8 * ((self.n + 7) // 8), feedback, messages
 
     # ------------------------------------------------------------------ feedback-free provisioning
-    def oracle_plan(self, k: np.ndarray, posterior: IndexPosterior | np.ndarray) -> tuple[float | str, ...]:
+    def oracle_plan(self, k: np.ndarray, posterior: IndexPosterior | np.ndarray,
+                    predict_risk: float | None = PREDICT_RISK) -> tuple[float | str, ...]:
         """The oracle's per-plane choice for one block (``"predicted"``, a grid rate or ``"raw"``): what the
-        encoder would pick if it could run the decoder. Used to *provision* a feedback-free plan."""
+        encoder would pick if it could run the decoder. Used to *provision* a feedback-free plan, so a plane
+        counts as predicted only if, besides being right on this block, its expected number of wrong hard
+        decisions Σ_i min(p_i, 1 − p_i) is at most ``predict_risk`` (a plane right on a few calibration
+        blocks by luck would otherwise fail on about that fraction of later blocks); None: no such test."""
         post = self._posterior(posterior)
         k = validate.int_array("k", k)
         if k.size != self.n:
@@ -430,7 +438,7 @@ class MultilevelSW:
         plan: list[float | str] = []
         for j in range((post.K - 1).bit_length()):
             bits = ((k >> j) & 1).astype(np.uint8)
-            mode, _ = self._choose(bits, bit_probability(post.log_w, post.cand, low, j), None)
+            mode, _ = self._choose(bits, bit_probability(post.log_w, post.cand, low, j), None, predict_risk)
             plan.append("predicted" if mode == PREDICTED else "raw" if mode == RAW else self.rates[mode - SYNDROME0])
             low |= bits.astype(np.int64) << j
         return tuple(plan)
@@ -655,10 +663,9 @@ class SWCNQ:
         return xh
 
     # ------------------------------------------------------------------ encoder / decoder
-    def encode(self, x: np.ndarray, post_mean: np.ndarray, post_var: float,
-               plan: Sequence[float | str] | None = None) -> SWCNQResult:
-        """Encode a block of ``n`` samples: q = quantize(x), k = q − min q with K = 2^B (B ≥ 1 planes), coded by
-        :meth:`MultilevelSW.encode` under :meth:`posterior` (the oracle mode choice and ``plan`` are its)."""
+    def _index(self, x: np.ndarray, K: int | None) -> tuple[np.ndarray, int, int]:
+        """(q, q_min, K) of a block: K = 2^B, the smallest power of two ≥ 2 covering the block's range unless
+        given (a fixed K, e.g. a feedback-free plan's; ValueError if the block's range exceeds it)."""
         x = np.asarray(x, dtype=np.float64)
         if x.shape != (self.n,) or not np.all(np.isfinite(x)):
             raise ValueError(f"x must be a finite array of length n = {self.n}")
@@ -666,10 +673,32 @@ class SWCNQ:
         q_min = int(q.min())
         if q_min < -(2**31) or int(q.max()) >= 2**31 or int(q.max()) - q_min >= 2**30:
             raise ValueError("quantization index out of int32 range: step too small for x")
-        K = 1 << max(1, int(q.max() - q_min).bit_length())
+        need = 1 << max(1, int(q.max() - q_min).bit_length())
+        if K is None:
+            return q, q_min, need
+        K = validate.integer("K", K, 2)
+        if int(q.max()) - q_min >= K:
+            raise ValueError(f"the block's index range {int(q.max()) - q_min + 1} exceeds K = {K}")
+        return q, q_min, K
+
+    def encode(self, x: np.ndarray, post_mean: np.ndarray, post_var: float,
+               plan: Sequence[float | str] | None = None, K: int | None = None) -> SWCNQResult:
+        """Encode a block of ``n`` samples: q = quantize(x), k = q − min q with K = 2^B (B ≥ 1 planes, or the
+        given ``K``), coded by :meth:`MultilevelSW.encode` under :meth:`posterior` (the oracle mode choice and
+        ``plan`` are its)."""
+        q, q_min, K = self._index(x, K)
         post = self.posterior(post_mean, post_var, q_min, K)
         res = self.coder.encode(q - q_min, post, plan, extra=_GAUSS.pack(q_min, self.step))
         return SWCNQResult(res.stream, res.rate_real, res.rate_ideal, res.planes, res.k, q)
+
+    def code_with_feedback(self, x: np.ndarray, post_mean: np.ndarray, post_var: float,
+                           K: int | None = None) -> tuple[np.ndarray, ReturnChannelBlock]:
+        """Send a block with a return channel (:meth:`MultilevelSW.code_with_feedback`; the header carries
+        q_min and the step): the decoded fine index q and the exchange's report (every bit both ways)."""
+        q, q_min, K = self._index(x, K)
+        post = self.posterior(post_mean, post_var, q_min, K)
+        res = self.coder.code_with_feedback(q - q_min, post, extra=_GAUSS.pack(q_min, self.step))
+        return res.k + q_min, res
 
     def decode_index(self, stream: bytes, post_mean: np.ndarray, post_var: float) -> np.ndarray:
         """The fine index q from the stream and the posterior N(post_mean, post_var) of X given y.
@@ -706,10 +735,29 @@ class GaussianPosteriorSource(Protocol):
 
 
 @dataclass(frozen=True)
+class HonestSystem:
+    """A real SWC-NQ system over the test blocks of one step, every bit counted: ``rate`` = (forward +
+    feedback bits) / samples, ``feedback`` its feedback part, ``mse`` with frame errors reconstructed as
+    E[X | Y] (what a decoder without the index has), ``failures`` = frame errors (feedback-free only),
+    ``bits`` = per block (forward + feedback) bits, ``plan`` = the provisioned plan (feedback-free) and
+    ``K`` = the fixed alphabet size both systems use."""
+
+    rate: float
+    feedback: float
+    mse: float
+    failures: int
+    bits: tuple[int, ...]
+    plan: tuple[float | str, ...] | None
+    K: int
+
+
+@dataclass(frozen=True)
 class SWCNQPoint:
-    """One operating point over ``blocks`` blocks of n samples: real rate 8·Σ bytes / (n·blocks) (every byte of
-    every stream), ideal rate (mean over blocks of Σ_j H(B_j | Y, B_<j)), MSE of the MMSE reconstruction
-    from the *decoded* index, whether every block decoded to the exact index, and each block's result."""
+    """One operating point over ``blocks`` blocks of n samples. The **oracle** system (mode choice by running
+    the decoder, failed attempts not sent): real rate 8·Σ bytes / (n·blocks) (every byte of every stream),
+    ideal rate (mean over blocks of Σ_j H(B_j | Y, B_<j)), MSE of the MMSE reconstruction from the *decoded*
+    index, whether every block decoded to the exact index, and each block's result. The honest systems on the
+    same blocks: ``feedback_free`` and ``return_channel`` (:class:`HonestSystem`; None if not run)."""
 
     step: float
     rate_real: float
@@ -717,6 +765,8 @@ class SWCNQPoint:
     mse: float
     exact: bool
     results: tuple[SWCNQResult, ...]
+    feedback_free: HonestSystem | None = None
+    return_channel: HonestSystem | None = None
 
     @property
     def planes(self) -> tuple[PlaneReport, ...]:
@@ -755,15 +805,34 @@ class SWCNQEvaluation:
         """Every block of every point decoded to the exact quantization index."""
         return all(p.exact for p in self.points)
 
+    def honest(self, system: str, field_name: str) -> np.ndarray:
+        """One field of an honest system over the points: ``system`` 'feedback_free' | 'return_channel',
+        ``field_name`` a :class:`HonestSystem` field (rate, feedback, mse, failures)."""
+        if system not in ("feedback_free", "return_channel"):
+            raise ValueError(f"system must be 'feedback_free' or 'return_channel', got {system!r}")
+        if any(getattr(p, system) is None for p in self.points):
+            raise ValueError(f"{system} was not run (evaluate(..., calibration=0))")
+        return np.array([getattr(getattr(p, system), field_name) for p in self.points], dtype=float)
+
 
 def evaluate(source: GaussianPosteriorSource, steps: Sequence[float], n: int, blocks: int,
-             rng: np.random.Generator, *, rates: Sequence[float] = DEFAULT_RATES, seed: int = 0,
-             max_iter: int = 100) -> SWCNQEvaluation:
-    """Real SWC-NQ operating points: for each step (outer loop) and block (inner loop) draw (x, y) =
-    ``source.sample(n, rng)``, encode with the posterior ``source.posterior(y)`` (oracle mode choice, see
-    :class:`MultilevelSW`), decode the index from the stream, reconstruct E[X | q, y] and count every byte.
+             rng: np.random.Generator, *, calibration: int = 2, margin: int = 1,
+             rates: Sequence[float] = DEFAULT_RATES, seed: int = 0, max_iter: int = 100) -> SWCNQEvaluation:
+    """Real SWC-NQ operating points, three systems on the same blocks. For each step (outer loop):
+
+    1. ``calibration`` blocks (x, y) = ``source.sample(n, rng)`` fix what a feedback-free system must fix in
+       advance — K = 2^(B+1), one plane more than the largest calibration range needs, and the plan
+       (:meth:`MultilevelSW.provision` of their oracle plans, ``margin`` grid steps up);
+    2. ``blocks`` test blocks, each coded (a) by the **oracle** (block-adaptive K, the mode choice by running
+       the decoder), decoded from its stream; (b) **feedback-free** with the plan, decoded, a rejected block a
+       frame error reconstructed as E[X | Y]; (c) with a **return channel**
+       (:meth:`SWCNQ.code_with_feedback`). Each reconstructs E[X | q, y] from the decoded index and counts
+       every byte (and, for (c), every feedback bit).
+
+    ``calibration=0`` runs the oracle alone.
     """
     blocks = validate.integer("blocks", blocks)
+    calibration = validate.integer("calibration", calibration, 0)
     validate.rng(rng)
     if len(steps) == 0:
         raise ValueError("steps must hold at least one quantizer step > 0")
@@ -772,7 +841,17 @@ def evaluate(source: GaussianPosteriorSource, steps: Sequence[float], n: int, bl
     v_b = 0.0
     for step in steps:
         codec = SWCNQ(step, n, rates, seed, max_iter)
+        K = plan = None
+        if calibration:
+            cal = [source.sample(codec.n, rng) for _ in range(calibration)]
+            K = 2 * max(codec._index(x_c, None)[2] for x_c, _ in cal)
+            plans = []
+            for x_c, y_c in cal:
+                q, q_min, _ = codec._index(x_c, K)
+                plans.append(codec.coder.oracle_plan(q - q_min, codec.posterior(*source.posterior(y_c), q_min, K)))
+            plan = codec.coder.provision(plans, margin)
         nbytes, sq_err, ideal, exact, results = 0, 0.0, 0.0, True, []
+        ff_bits, ff_err, ff_fail, rc_bits, rc_fb, rc_err = [], 0.0, 0, [], 0, 0.0
         for _ in range(blocks):
             x_b, y_b = source.sample(codec.n, rng)
             m_b, v_b = source.posterior(y_b)
@@ -783,8 +862,28 @@ def evaluate(source: GaussianPosteriorSource, steps: Sequence[float], n: int, bl
             nbytes += len(res.stream)
             ideal += res.rate_ideal / blocks
             results.append(res)
+            if plan is None:
+                continue
+            ff = codec.encode(x_b, m_b, v_b, plan, K)
+            ff_bits.append(8 * len(ff.stream))
+            try:
+                x_hat = codec.decode(ff.stream, m_b, v_b)
+            except sw.DecodingError:
+                ff_fail, x_hat = ff_fail + 1, m_b
+            ff_err += float(np.sum((x_b - x_hat) ** 2))
+            q_rc, rc = codec.code_with_feedback(x_b, m_b, v_b, K)
+            rc_bits.append(rc.forward_bits + rc.feedback_bits)
+            rc_fb += rc.feedback_bits
+            rc_err += float(np.sum((x_b - codec.reconstruct(q_rc, m_b, v_b)) ** 2))
         n_tot = codec.n * blocks
-        points.append(SWCNQPoint(codec.step, 8 * nbytes / n_tot, ideal, sq_err / n_tot, exact, tuple(results)))
+        honest = {}
+        if plan is not None:
+            honest = {"feedback_free": HonestSystem(sum(ff_bits) / n_tot, 0.0, ff_err / n_tot, ff_fail,
+                                                    tuple(ff_bits), plan, K),
+                      "return_channel": HonestSystem(sum(rc_bits) / n_tot, rc_fb / n_tot, rc_err / n_tot, 0,
+                                                     tuple(rc_bits), None, K)}
+        points.append(SWCNQPoint(codec.step, 8 * nbytes / n_tot, ideal, sq_err / n_tot, exact, tuple(results),
+                                 **honest))
     return SWCNQEvaluation(int(n), blocks, tuple(points), (m_b, v_b))
 
 

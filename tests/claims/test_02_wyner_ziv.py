@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wzcore import bounds
+from wzcore import bounds, rd
 
 from .sidecars import load_or_skip
 
@@ -74,3 +74,22 @@ def test_swc_nq_operating_points(profile):
     assert abs(H[np.argmin(step)] - h_hr) < 0.05
     # real overhead (LDPC loss, rate grid, container) stays below 0.6 bit at n = swc_n
     assert np.all(R - H < 0.6)
+
+
+def test_swc_nq_honest_systems(profile):
+    d = _load(profile, "rd_gaussian")
+    cv, n = d["cond_var"], d["swc_n"]
+    H = np.array(d["swc_H"])
+    for key in ("ff", "rc"):
+        R, D = np.array(d[f"swc_{key}_R"]), np.array(d[f"swc_{key}_D"])
+        bits = [np.asarray(b) for b in d[f"swc_{key}_bits"]]
+        # the rate is the bits on the wire over the samples, block by block
+        np.testing.assert_allclose(R, [b.sum() / (n * b.size) for b in bits], rtol=0, atol=1e-12)
+        assert np.all(R < bounds.rd_gaussian(1.0, D))  # the claim
+        assert np.all(R > H - 0.02) and np.all(R > bounds.wz_gaussian(cv, D))  # nothing beats the bounds
+        R_line = np.linspace(0.0, 10.0, 2001)
+        gap = rd.gap_bits_at_distortion(R, D, R_line, cv * 2.0 ** (-2 * R_line))
+        np.testing.assert_allclose(gap, d[f"swc_gap_{key}_bits"], atol=1e-9)
+    # the return channel decodes every block: its distortion is the oracle's (same blocks, exact index)
+    np.testing.assert_allclose(d["swc_rc_D"], d["swc_D"], rtol=1e-12)
+    assert np.all(np.asarray(d["swc_rc_feedback"]) > 0)

@@ -243,8 +243,9 @@ def test_windowed_equals_dense_posterior(fine):
 
 def test_evaluate_is_the_block_loop():
     steps = (1.0 * SC, 0.5 * SC)
-    ev = swc_nq.evaluate(SRC, steps, N, 2, np.random.default_rng(11))
+    ev = swc_nq.evaluate(SRC, steps, N, 2, np.random.default_rng(11), calibration=0)
     assert ev.exact and ev.n == N and ev.blocks == 2 and len(ev.points) == 2
+    assert ev.points[0].feedback_free is None and ev.points[0].return_channel is None
     rng = np.random.default_rng(11)
     for pt, step in zip(ev.points, steps, strict=True):
         codec = SWCNQ(step, N)
@@ -270,6 +271,43 @@ def test_evaluate_is_the_block_loop():
         swc_nq.evaluate(SRC, (), N, 1, np.random.default_rng(0))
 
 
+def test_evaluate_runs_the_two_honest_systems_on_the_same_blocks():
+    step = 0.5 * SC
+    ev = swc_nq.evaluate(SRC, (step,), N, 2, np.random.default_rng(12), calibration=2)
+    pt = ev.points[0]
+    ff, rc = pt.feedback_free, pt.return_channel
+    # replay: calibration blocks fix K and the plan, then each test block is coded three ways
+    rng = np.random.default_rng(12)
+    codec = SWCNQ(step, N)
+    cal = [SRC.sample(N, rng) for _ in range(2)]
+    B = max(max(1, int(np.ptp(codec.quantize(x))).bit_length()) for x, _ in cal)
+    K = 2 * (1 << B)  # one plane more than the largest calibration range needs
+    assert ff.K == rc.K == K and ff.plan is not None and len(ff.plan) == (K - 1).bit_length()
+    assert ff.plan[-1] == "predicted"  # the spare top plane
+    ff_bits, rc_bits = [], []
+    for res in pt.results:
+        x, y = SRC.sample(N, rng)
+        m, v = SRC.posterior(y)
+        assert codec.encode(x, m, v).stream == res.stream  # the oracle's block
+        ff_bits.append(8 * len(codec.encode(x, m, v, ff.plan, K).stream))
+        q, block = codec.code_with_feedback(x, m, v, K)
+        np.testing.assert_array_equal(q, res.q)
+        rc_bits.append(block.forward_bits + block.feedback_bits)
+    assert ff.bits == tuple(ff_bits) and rc.bits == tuple(rc_bits)
+    assert ff.rate == sum(ff_bits) / (2 * N) and rc.rate == sum(rc_bits) / (2 * N)
+    assert 0 < rc.feedback < 0.05 and ff.feedback == 0.0
+    assert rc.mse == pytest.approx(pt.mse, rel=1e-12)  # exact decoding: the oracle's distortion
+    if ff.failures == 0:
+        assert ff.mse == pytest.approx(pt.mse, rel=1e-12)
+    assert ev.honest("return_channel", "rate")[0] == rc.rate
+    with pytest.raises(ValueError, match="system"):
+        ev.honest("oracle", "rate")
+    with pytest.raises(ValueError, match="exceeds K"):
+        codec.encode(cal[0][0], *SRC.posterior(cal[0][1]), K=4)
+    with pytest.raises(ValueError, match="not run"):
+        swc_nq.evaluate(SRC, (step,), N, 1, np.random.default_rng(0), calibration=0).honest("feedback_free", "rate")
+
+
 def test_feedback_free_plan_is_provisioned_from_calibration_blocks():
     coder = MultilevelSW(N)
     plans = [coder.oracle_plan(*_learned_like(s)) for s in (11, 12, 13)]
@@ -293,6 +331,20 @@ def test_feedback_free_plan_is_provisioned_from_calibration_blocks():
         coder.provision([])
     with pytest.raises(ValueError, match="margin"):
         coder.provision(plans, margin=-1)
+
+
+def test_oracle_plan_does_not_plan_a_risky_plane_as_predicted():
+    """A plane whose hard decisions are right on this block but expect ~0.3 wrong ones per block is planned
+    with a syndrome for provisioning (predict_risk), and as predicted by the bare oracle."""
+    rng = np.random.default_rng(0)
+    bits = (rng.random(N) < 0.5).astype(np.int64)
+    p1 = np.where(bits == 1, 1 - 1.5e-4, 1.5e-4)  # Σ min(p, 1 − p) = 0.3, every hard decision right
+    log_q = np.log(np.stack([1 - p1, p1], axis=1))
+    coder = MultilevelSW(N)
+    assert coder.oracle_plan(bits, log_q, predict_risk=None) == ("predicted",)
+    planned = coder.oracle_plan(bits, log_q)
+    assert planned != ("predicted",) and planned[0] in coder.rates
+    assert coder.oracle_plan(bits, log_q, predict_risk=1.0) == ("predicted",)
 
 
 def test_feedback_free_counts_every_byte_and_every_failure():

@@ -21,7 +21,9 @@ class WynerZivConfig(ChapterConfig):
     coset_n: int = 20_000  # Monte Carlo samples for the real-bytes coset codec
     swc_n: int = 4_000  # SWC-NQ block length (LDPC code length; shipped PEG codes at 2000 and 4000)
     swc_steps: tuple[float, ...] = (2.0, 1.0, 0.5)  # SWC-NQ steps in units of sqrt(Var(X|Y))
-    swc_blocks: int = 1  # SWC-NQ blocks per operating point
+    swc_blocks: int = 2  # SWC-NQ test blocks per operating point (each coded by all three systems)
+    swc_calib: int = 2  # calibration blocks that fix the feedback-free plan and alphabet, per step
+    swc_margin: int = 1  # grid steps above the largest calibration rate (feedback-free)
     ecsq_points: int = 9  # point-to-point ECSQ designs (rates ~0.5 to ~4.5 bits)
     fig3_m: int = 4  # coset count M of the Fig. 3-style binning picture
     strong_si_ratio: float = 0.1  # claim coset_beats_p2p is made for Var(X|Y)/Var(X) <= this
@@ -34,5 +36,5 @@ register(
     quick=WynerZivConfig(profile="quick", seed=0),
     full=WynerZivConfig(profile="full", seed=0, ba_slopes=30, coset_rates=(1.0, 1.5, 2.0, 2.5, 3.0, 3.5),
                         coset_steps=64, coset_n=400_000, swc_steps=(2.0, 1.4, 1.0, 0.7, 0.5, 0.35),
-                        swc_blocks=10),
+                        swc_blocks=10, swc_calib=4),
 )
