@@ -53,10 +53,12 @@ __all__ = [
     "rd_density_ba",
     "rd_exponential_ba",
     "rd_gaussian",
+    "rd_hamming",
     "rd_laplace_ba",
     "shannon_lower_bound",
     "slepian_wolf_region",
     "tangent_lower_bound",
+    "time_sharing_point",
     "wz_binary",
     "wz_binary_critical",
     "wz_curve_ba",
@@ -245,6 +247,45 @@ def rd_binary(q, D):
     qm = np.minimum(q, 1 - q)
     Dc = np.minimum(D, 0.5)
     return _out(np.where(D < qm, _h(q) - _h(Dc), 0.0))
+
+
+def rd_hamming(p_x, D):
+    """R(D) of a source with pmf ``p_x`` on m ≥ 2 letters under Hamming distortion, in its closed-form range:
+
+        R(D) = H(X) − h(D) − D·log₂(m − 1)   for 0 ≤ D ≤ (m − 1)·p_min
+
+    (Erokhin 1958; the test channel is m-ary symmetric from X̂ to X, and the output pmf it needs is a valid
+    pmf exactly up to D = (m − 1)·p_min). For m = 2 this is h(q) − h(D). Beyond the range the curve has no
+    such form (it reaches 0 at D = 1 − p_max): ``ValueError`` there — use :func:`rd_curve_ba`.
+    """
+    p = validate.pmf("p_x", p_x, ndim=1)
+    m = p.size
+    if m < 2:
+        raise ValueError(f"p_x must have at least 2 letters, got {m}")
+    d_top = (m - 1) * float(p.min())
+    D = _nonneg("D", D)
+    if np.any(D > d_top + 1e-15):
+        raise ValueError(f"D must be in [0, (m - 1)·p_min] = [0, {d_top:.6g}] for the closed form, got max "
+                         f"{float(np.max(D)):.6g}")
+    return _out(entropy(p) - _h(np.minimum(D, 0.5)) - D * math.log2(m - 1))
+
+
+def time_sharing_point(rate, distortion, d_zero: float) -> int:
+    """Index of the point where the lower convex envelope of the points (D_i, R_i) and the zero-rate point
+    (d_zero, 0) leaves the straight segment from (d_zero, 0): argmin over D_i < d_zero of R_i / (d_zero − D_i).
+
+    Time sharing between the code at that point and sending nothing is what a Wyner–Ziv curve does at low
+    rate when the zero-rate decoder already holds y (Wyner & Ziv 1976, the DSBS; any discrete source).
+    """
+    r = _nonneg("rate", _arr("rate", rate))
+    d = _nonneg("distortion", _arr("distortion", distortion))
+    if r.ndim != 1 or r.shape != d.shape:
+        raise ValueError(f"rate and distortion must be matching 1-D arrays, got shapes {r.shape} and {d.shape}")
+    below = d < d_zero
+    if not np.any(below):
+        raise ValueError(f"no point has distortion below d_zero = {d_zero}")
+    slope = np.where(below, r / np.where(below, d_zero - d, 1.0), np.inf)
+    return int(np.argmin(slope))
 
 
 def cond_rd_binary(p, D):

@@ -320,3 +320,34 @@ def test_tangent_lower_bound_gaussian_and_binary():
         B.tangent_lower_bound(R, Dq[:2], slopes, D_grid)
     with pytest.raises(ValueError, match="slope"):
         B.tangent_lower_bound(R, Dq, -slopes, D_grid)
+
+
+def test_rd_hamming_closed_form_meets_blahut_arimoto_in_its_range():
+    p = np.array([0.5, 0.3, 0.2])
+    ham = 1.0 - np.eye(3)
+    R, D = B.rd_curve_ba(p, ham, -np.geomspace(0.3, 20.0, 12), tol=1e-12)
+    inside = D <= 2 * 0.2
+    assert inside.sum() >= 6 and (~inside).sum() >= 1
+    np.testing.assert_allclose(B.rd_hamming(p, D[inside]), R[inside], atol=1e-6)
+    # binary case: h(q) − h(D); D = 0: H(X)
+    np.testing.assert_allclose(B.rd_hamming([0.3, 0.7], [0.0, 0.1, 0.3]),
+                               B.rd_binary(0.3, np.array([0.0, 0.1, 0.3])), atol=1e-12)
+    assert B.rd_hamming(p, 0.0) == pytest.approx(B.entropy(p))
+    with pytest.raises(ValueError, match=r"D must be in \[0, \(m - 1\)·p_min\] = \[0, 0.4\]"):
+        B.rd_hamming(p, 0.45)
+    with pytest.raises(ValueError, match="p_x"):
+        B.rd_hamming([0.5, 0.6], 0.1)
+
+
+def test_time_sharing_point_is_the_envelope_tangent():
+    # points on R = 1 − D/0.4 (a line) plus a convex bump: the flattest line from (0.5, 0) touches at D = 0.2
+    D = np.array([0.05, 0.1, 0.2, 0.3, 0.45])
+    R = np.array([0.9, 0.7, 0.35, 0.3, 0.1])
+    i = B.time_sharing_point(R, D, 0.5)
+    ratios = R / (0.5 - D)
+    assert i == int(np.argmin(ratios))
+    # every point lies on or above the segment from (0.5, 0) through point i
+    seg = R[i] / (0.5 - D[i]) * (0.5 - D)
+    assert np.all(R >= seg - 1e-12)
+    with pytest.raises(ValueError, match="below d_zero"):
+        B.time_sharing_point(R, D, 0.01)

@@ -28,7 +28,10 @@ class WynerZivConfig(ChapterConfig):
     fig3_m: int = 4  # coset count M of the Fig. 3-style binning picture
     strong_si_ratio: float = 0.1  # claim coset_beats_p2p is made for Var(X|Y)/Var(X) <= this
     ba_tol_bits: float = 1e-6  # claim: Blahut–Arimoto meets the closed-form binary R_WZ within this
-    coset_gap_db: tuple[float, float] = (1.0, 2.2)  # claim: ideal-SW coset gap to R_WZ lies in this range
+    # claim coset_sw_near_scalar_loss: at rates >= coset_hr_rate the ideal-SW coset gap to R_WZ is the high-rate
+    # scalar loss 10 log10(πe/6) = 1.533 dB within ± coset_hr_tol_db (theory; the tolerance)
+    coset_hr_rate: float = 2.0
+    coset_hr_tol_db: float = 0.1
 
 
 register(
