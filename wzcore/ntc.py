@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,8 @@ from wzcore.training import History, train
 
 __all__ = [
     "NTC",
+    "ContiguousCells",
+    "contiguous_cells",
     "decoder_outputs",
     "evaluate",
     "fit_ntc",
@@ -311,3 +314,45 @@ def scalar_quantizer_1d(model: NTC, x_grid: Any) -> tuple[np.ndarray, np.ndarray
     thresholds = 0.5 * (g[change] + g[change + 1])
     cells = k[np.r_[0, change + 1]]
     return thresholds, cells, decoder_outputs(model, cells)[:, 0]
+
+
+@dataclass(frozen=True)
+class ContiguousCells:
+    """The cells of a scalar NTC quantizer (dim_x = dim_u = 1) when every index owns one interval: ``edges``
+    (K + 1 boundaries, the ends ±inf, inner ones the grid midpoints where the index changes) and ``labels``
+    (the integer latent of each cell, in the order of x). Positions 0 … K − 1 number the cells along x, so
+    their bits have the order a multilevel Slepian–Wolf coder expects (:mod:`wzcore.swc_nq`)."""
+
+    edges: np.ndarray
+    labels: np.ndarray
+
+    @property
+    def K(self) -> int:
+        return int(self.labels.size)
+
+    def position(self, latents: Any) -> np.ndarray:
+        """The position along x of the cell of each integer latent (ValueError for one not on the grid)."""
+        k = np.asarray(latents).reshape(-1)
+        order = np.argsort(self.labels)
+        at = np.clip(np.searchsorted(self.labels[order], k), 0, self.K - 1)
+        if not np.array_equal(self.labels[order][at], k):
+            raise ValueError("a latent has no cell on the grid: widen x_grid")
+        return order[at]
+
+
+def contiguous_cells(model: NTC, x_grid: Any) -> ContiguousCells:
+    """The cells of a scalar NTC on ``x_grid`` (:func:`scalar_quantizer_1d`'s thresholds, with or without side
+    information at the decoder), checked contiguous: ``ValueError`` if an index owns two intervals (binning).
+    The grid must reach the source's tails: a latent seen later but not on the grid cannot be placed."""
+    if model.dim_x != 1 or model.dim_u != 1:
+        raise ValueError(f"contiguous_cells needs dim_x = dim_u = 1, got {model.dim_x}, {model.dim_u}")
+    g = np.asarray(x_grid, dtype=np.float64).reshape(-1)
+    if g.size < 2 or not np.all(np.diff(g) > 0):
+        raise ValueError("x_grid must be strictly increasing with at least 2 points")
+    k = model.latents(g[:, None])[:, 0]
+    change = np.flatnonzero(k[1:] != k[:-1])
+    labels = k[np.r_[0, change + 1]]
+    if np.unique(labels).size != labels.size:
+        raise ValueError("an index owns more than one interval: the cells are not contiguous")
+    edges = np.r_[-np.inf, 0.5 * (g[change] + g[change + 1]), np.inf]
+    return ContiguousCells(edges, labels.astype(np.int64))

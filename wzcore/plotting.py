@@ -13,6 +13,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
+from scipy.stats import beta
 
 RATE_LABEL = "rate (bits/sample)"
 DIST_DB_LABEL = r"distortion $10\log_{10}\mathrm{MSE}$ (dB)"
@@ -197,33 +198,45 @@ def rate_region(ax: plt.Axes, region: object, title: str | None = None) -> None:
     ax.legend(loc="lower left")
 
 
-def fer_points(ax: plt.Axes, results: Sequence[object], label: str, floor: float, **kw: object) -> None:
-    """Frame error rate against rate as markers, for results with ``.rate`` and ``.fer`` (FERResult).
+def fer_points(ax: plt.Axes, results: Sequence[object], label: str, **kw: object) -> None:
+    """Frame error rate against rate, for results with ``.rate``, ``.failures``, ``.undetected``, ``.frames``,
+    ``.fer_upper`` and ``.confidence`` (:class:`wzcore.slepian_wolf.FERResult`).
 
-    A rate at which no frame failed has FER 0, which a log axis cannot show: it is drawn at ``floor``
-    (e.g. half a frame of the largest sweep) and marked by a dark ▼.
+    A rate with failures is a marker at the measured FER with a bar from the one-sided Clopper–Pearson lower
+    bound to the upper bound ``fer_upper``, both at the result's confidence. A rate at which no frame failed
+    has FER 0, which a log axis cannot show and which a finite run cannot prove: it is drawn as an open ▼ at
+    its Clopper–Pearson upper bound (1 − (1 − c)^{1/frames}), an upper bound, not a measurement.
     """
     rate = np.array([r.rate for r in results], dtype=float)
-    fer = np.array([r.fer for r in results], dtype=float)
-    shown = np.maximum(fer, floor)
-    points(ax, rate, shown, label=label, **kw)
-    ax.plot(rate[fer == 0], shown[fer == 0], "v", color="0.2", ms=5)
+    k = np.array([r.failures + r.undetected for r in results])
+    n = np.array([r.frames for r in results])
+    conf = np.array([r.confidence for r in results], dtype=float)
+    upper = np.array([r.fer_upper for r in results], dtype=float)
+    hit = k > 0
+    fer = k / n
+    lower = np.where(hit, beta.ppf(1 - conf, np.maximum(k, 1), n - k + 1), 0.0)
+    style = {"marker": "o", "ms": 6, "ls": "none", **kw}
+    line = ax.errorbar(rate[hit], fer[hit], yerr=[fer[hit] - lower[hit], upper[hit] - fer[hit]], capsize=2,
+                       label=label, **style)
+    color = line[0].get_color()
+    ax.plot(rate[~hit], upper[~hit], "v", mfc="none", mec=color, ms=7,
+            label=None if hit.any() else label)
 
 
-def fer_panel(ax: plt.Axes, sweeps: Sequence[tuple], *, floor: float, entropies: Sequence[tuple] = (),
+def fer_panel(ax: plt.Axes, sweeps: Sequence[tuple], *, entropies: Sequence[tuple] = (),
               target: float | None = None, target_label: str | None = None,
               title: str | None = None, ylabel: str | None = "frame error rate") -> None:
     """A frame-error-rate panel on a log axis: measured sweeps as markers, bounds as vertical lines.
 
-    ``sweeps``: tuples ``(label, results)`` or ``(label, results, style)`` drawn by :func:`fer_points`
-    with ``floor``; ``entropies``: tuples ``(label, rate)`` or ``(label, rate, style)``, the conditional
+    ``sweeps``: tuples ``(label, results)`` or ``(label, results, style)`` drawn by :func:`fer_points`;
+    ``entropies``: tuples ``(label, rate)`` or ``(label, rate, style)``, the conditional
     entropies the rates are measured against (dotted vertical lines); ``target``: the target frame error
     rate (dashed horizontal line, labelled ``target_label`` if given). ``ylabel=None`` leaves the y axis
     unlabelled (the right panel of a shared-y pair).
     """
     for spec in sweeps:
         label, results, style = (*spec, {})[:3]
-        fer_points(ax, results, label, floor, **style)
+        fer_points(ax, results, label, **style)
     for spec in entropies:
         label, rate, style = (*spec, {})[:3]
         ax.axvline(rate, **{"color": "k", "ls": ":", **style}, label=label)

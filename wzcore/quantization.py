@@ -37,6 +37,7 @@ __all__ = [
     "CosetRD",
     "ECSQCurve",
     "UniformQuantizer",
+    "cell_log_posterior",
     "coset_exact",
     "coset_rate_distortion",
     "design_ecsq",
@@ -272,6 +273,25 @@ def _trunc_moments(a: np.ndarray, b: np.ndarray):
     m1 = np.clip(m1, a, b)
     m2 = np.maximum(m2, m1**2)
     return logZ, m1, m2
+
+
+def cell_log_posterior(edges: np.ndarray, cdf: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """log P(e_k ≤ X < e_{k+1} | y_i) for the cells of a scalar quantizer, shape (n, K).
+
+    ``edges``: K + 1 increasing cell boundaries (the ends may be ±inf); ``cdf(edges)``: the conditional cdf
+    of X given each sample's side information at the edges, shape (n, K + 1) (e.g.
+    ``lambda e: source.x_cdf_given_y(e[None, :], y[:, None])``). The decoder's posterior of the index of a
+    contiguous quantizer — what a Slepian–Wolf coder of that index (:mod:`wzcore.swc_nq`) is fed with.
+    Cells of zero mass get −inf.
+    """
+    e = np.asarray(edges, dtype=np.float64)
+    if e.ndim != 1 or e.size < 2 or np.any(np.diff(e) <= 0):
+        raise ValueError("edges must be at least 2 strictly increasing boundaries")
+    c = np.asarray(cdf(e), dtype=np.float64)
+    if c.ndim != 2 or c.shape[1] != e.size or np.any(np.diff(c, axis=1) < -1e-12):
+        raise ValueError(f"cdf(edges) must return an (n, {e.size}) array non-decreasing along the edges")
+    with np.errstate(divide="ignore"):
+        return np.log(np.maximum(np.diff(c, axis=1), 0.0))
 
 
 def gaussian_cell_moments(lo: np.ndarray, hi: np.ndarray, mean: np.ndarray,

@@ -197,12 +197,14 @@ def multi_interval_fraction(indices: object, weights: object, min_mass: float = 
     return float(np.mean(runs >= 2)) if runs.size else 0.0
 
 
-def folding_fraction(x_grid: object, indices: object, weights: object) -> float:
+def folding_fraction(x_grid: object, indices: object, weights: object, exclude_zero_cell: bool = False) -> float:
     """P(k(−X) = k(X)) over the grid's weights: the mass whose index is shared with its mirror image.
 
     ``x_grid`` must be sorted and symmetric about 0 (x_grid[::-1] == −x_grid); ``weights`` is the probability
     of each grid point. A quantizer that folds ±x onto the same index (possible when the decoder knows
-    sign x) scores 1; a contiguous quantizer of a symmetric source scores only the mass of its central cell.
+    sign x) scores 1; a contiguous quantizer of a symmetric source scores only the mass of its central cell,
+    and 0 with ``exclude_zero_cell`` (grid points whose index is that of the point nearest 0 are left out
+    of the numerator: folding *beyond* the cell that holds 0).
     """
     x = np.asarray(x_grid, dtype=np.float64).reshape(-1)
     k = np.asarray(indices).reshape(-1)
@@ -213,7 +215,10 @@ def folding_fraction(x_grid: object, indices: object, weights: object) -> float:
         raise ValueError("x_grid must be strictly increasing and symmetric about 0")
     if np.any(w < 0) or w.sum() <= 0:
         raise ValueError("weights must be >= 0 with a positive sum")
-    return float(np.sum(w * (k == k[::-1])) / w.sum())
+    same = k == k[::-1]
+    if exclude_zero_cell:
+        same &= k != k[int(np.argmin(np.abs(x)))]
+    return float(np.sum(w * same) / w.sum())
 
 
 def dead_zone(thresholds: object, within: float = np.inf) -> dict[str, float]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.special import ndtr
 
 from wzcore import validate
 from wzcore.bounds import binary_entropy
@@ -121,6 +122,11 @@ class QuadraticGaussian:
             return y * self.var_root / (self.var_root + self.var_n), self.cond_var
         return y.copy(), self.var_n
 
+    def x_cdf_given_y(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """P(X ≤ x | Y = y) = Φ((x − m(y)) / σ_{X|Y}), broadcast over x and y."""
+        mean, var = self.posterior(y)
+        return ndtr((np.asarray(x, dtype=float) - mean) / math.sqrt(var))
+
     def y_posterior(self, x: np.ndarray) -> tuple[np.ndarray, float]:
         """Mean, variance of Y | X = x: (x, var_n) or (x·var_y/(var_y+var_n), var_y·var_n/(var_y+var_n))."""
         x = np.asarray(x, dtype=float)
@@ -200,6 +206,14 @@ class SignSideInfo:
     def posterior(self, y: np.ndarray) -> tuple[np.ndarray, float]:
         """Mean and variance of X | Y = y: (b·y, b²)."""
         return self.scale * np.asarray(y, dtype=float), self.scale**2
+
+    def x_cdf_given_y(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """P(X ≤ x | Y = y), broadcast: given y = +1, X ~ Exp(mean b) on [0, ∞): 1 − e^{−max(x, 0)/b}; given
+        y = −1, −X ~ Exp(mean b): e^{min(x, 0)/b} for x < 0, else 1."""
+        x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+        pos = -np.expm1(-np.maximum(x, 0.0) / self.scale)
+        neg = np.where(x < 0, np.exp(np.minimum(x, 0.0) / self.scale), 1.0)
+        return np.where(y > 0, pos, neg)
 
     @property
     def cond_var(self) -> float:

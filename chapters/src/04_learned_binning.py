@@ -448,7 +448,7 @@ rd_data = {"marg_lams": list(ev_marg), "marg_R": marg_R, "marg_D": marg_D,
 # %% tags=["hide-input"]
 D_all = np.r_[marg_D, cond_D, coset_D, ntc_ev["mse"]]
 Dp = np.geomspace(D_all.min() / 2, min(1.0, D_all.max() * 4), 200)
-fig, ax = plt.subplots(figsize=(7.4, 5.0))
+fig, ax = plt.subplots(figsize=(10.5, 5.0), constrained_layout=True)
 plotting.rd_panel(ax, curves=[
     (r"$R_X(D)$", Dp, bounds.rd_gaussian(1.0, Dp), {"color": "k"}),
     (r"$R_{\mathrm{WZ}}(D)$", Dp, bounds.wz_gaussian(qg.cond_var, Dp), {"color": "C1"}),
@@ -467,7 +467,8 @@ plotting.rd_panel(ax, curves=[
      [rc_sorted.rate_real], {"color": "C4", "marker": "v"}),
     ("NTC with decoder SI (real bytes)", [ntc_ev["mse"]], [ntc_ev["rate_bits_real"]],
      {"color": "C5", "marker": "^"}),
-], title=rf"quadratic-Gaussian, $\sigma_n^2$ = {cfg.var_n:g}", legend="lower left")
+], title=rf"quadratic-Gaussian, $\sigma_n^2$ = {cfg.var_n:g}", legend=None)
+ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
 run.save_figure(fig, "vq_rd", rd_data)
 
 # %% [markdown]
@@ -703,6 +704,9 @@ for key, label_, style in (("cond_rate", r"$-\log_2 q(k|y)$ (ideal)", "s--"),
                            ("rc_real", "real SW, return channel", "v-"),
                            ("ff_real", "real SW, plan fixed at training", "D:")):
     axes[0, 1].plot(v_all, [m[key] for m in mismatch], style, color="C4", label=label_)
+failed = [m for m in mismatch if m["ff_failures"] > 0]
+axes[0, 1].plot([m["var_n"] for m in failed], [m["ff_real"] for m in failed], "kx",
+                ms=10, mew=2, label="fixed plan: a frame error")
 s_all = np.array(cfg.mismatch_scales)
 for key, label_, color in (("vq", "learned VQ (marginal prior)", "C3"),
                            ("ntc", "NTC with decoder SI", "C5")):
@@ -710,18 +714,20 @@ for key, label_, color in (("vq", "learned VQ (marginal prior)", "C3"),
                     label=label_)
     axes[1, 1].plot(s_all, [r[f"{key}_rate"] for r in scale_rows], "o-", color=color,
                     label=label_)
-for ax in axes[0]:
-    ax.axvline(cfg.var_n, color="0.5", ls="--", lw=1)
-    ax.set(xscale="log", xlabel=r"side-information noise at test time $\sigma_n'^2$")
-for ax in axes[1]:
-    ax.axvline(1.0, color="0.5", ls="--", lw=1)
-    ax.set(xscale="log", xlabel=r"Laplace scale at test time $b'$")
+x_axes = ((v_all, cfg.var_n, r"side-information noise at test time $\sigma_n'^2$"),
+          (s_all, 1.0, r"Laplace scale at test time $b'$"))
+for row, (ticks, train, label_) in enumerate(x_axes):
+    for ax in axes[row]:
+        ax.axvline(train, color="0.5", ls="--", lw=1)
+        ax.set(xscale="log", xlabel=label_, xticks=ticks,
+               xticklabels=[f"{t:g}" for t in ticks])
+        ax.minorticks_off()
 axes[0, 0].set(ylabel=plotting.DIST_DB_LABEL, title="Gaussian: distortion")
 axes[0, 1].set(ylabel="bits per sample", title="Gaussian: conditional model's rate")
 axes[1, 0].set(ylabel=r"$10\log_{10}(D / b'^2)$ (dB)", title="sign SI: distortion")
 axes[1, 1].set(ylabel="bits per sample (real)", title="sign SI: rate")
 for ax in axes.flat:
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="best")
 run.save_figure(fig, "vq_mismatch", {"rows": mismatch, "train_var_n": cfg.var_n,
                                      "scale_rows": scale_rows, "label": label})
 
@@ -733,9 +739,10 @@ run.save_figure(fig, "vq_mismatch", {"rows": mismatch, "train_var_n": cfg.var_n,
 # quadratic-Gaussian source with side-information noise $\sigma_n'^2$ — distortion of the learned
 # VQ with either prior, the coset quantizer and NTC (left), and the conditional model's rate: its
 # ideal $-\log_2 q(k \mid y)$ under the trained $q$, the real Slepian–Wolf bits with a return
-# channel, and the real bits with the plan fixed at the training correlation (right; its frame
-# errors are in the table above). Bottom: sign side information on a Laplace source of scale $b'$
-# — distortion relative to $b'^2$ (left) and real rate (right) of the sign model and of NTC.
+# channel, and the real bits with the plan fixed at the training correlation (right; a cross marks
+# a correlation where it had a frame error). Bottom: sign side information on a Laplace source of
+# scale $b'$ — distortion relative to $b'^2$ (left) and real rate (right) of the sign model and of
+# NTC.
 # ```
 #
 # {numref}`fig-vq-mismatch`, top left: cleaner side information helps every scheme a little;

@@ -350,3 +350,31 @@ def test_decoder_outputs_with_side_information():
         ntc.decoder_outputs(m, [0])
     with pytest.raises(ValueError, match="integers"):
         ntc.decoder_outputs(m, [0.5], y)
+
+
+def test_contiguous_cells_and_their_posterior_given_y():
+    from wzcore.quantization import cell_log_posterior
+    from wzcore.sources import QuadraticGaussian, SignSideInfo
+
+    step = 0.75
+    cells = ntc.contiguous_cells(_uniform_ntc(step, dim_y=1), np.linspace(-4.0, 4.0, 8001))
+    assert cells.K == 11 and cells.edges[0] == -np.inf and cells.edges[-1] == np.inf
+    np.testing.assert_allclose(cells.edges[1:-1], step * (np.arange(-5, 5) + 0.5), atol=1e-3)
+    np.testing.assert_array_equal(cells.position(np.array([-5, 0, 5])), [0, 5, 10])
+    with pytest.raises(ValueError, match="widen x_grid"):
+        cells.position(np.array([9]))
+    # the posterior of the cell index given y: rows are pmfs, and the exact Gaussian cell masses
+    src = QuadraticGaussian(1.0, 0.1)
+    _, y = src.sample(4000, np.random.default_rng(0))
+    log_q = cell_log_posterior(cells.edges, lambda e: src.x_cdf_given_y(e[None, :], y[:, None]))
+    np.testing.assert_allclose(np.exp(log_q).sum(1), 1.0, atol=1e-12)
+    m, v = src.posterior(y[:1])
+    from scipy.stats import norm
+    want = np.diff(norm.cdf(cells.edges, m[0], np.sqrt(v)))
+    np.testing.assert_allclose(np.exp(log_q[0]), want, atol=1e-12)
+    # sign side information: the cells on the other side of 0 are impossible
+    sgn = SignSideInfo(1.0)
+    log_s = cell_log_posterior(cells.edges, lambda e: sgn.x_cdf_given_y(e[None, :], np.array([[1.0]])))
+    assert np.all(np.isneginf(log_s[0, :5])) and np.exp(log_s[0]).sum() == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="edges"):
+        cell_log_posterior(np.array([1.0, 0.0]), lambda e: np.zeros((1, 2)))

@@ -77,6 +77,9 @@ def test_folding_fraction():
     assert rd.folding_fraction(x, folded, w) == pytest.approx(1.0)
     central = w[np.abs(x) < 0.5].sum() / w.sum()
     assert rd.folding_fraction(x, contiguous, w) == pytest.approx(central, abs=0.01)
+    assert rd.folding_fraction(x, contiguous, w, exclude_zero_cell=True) == 0.0
+    outer = w[folded != 0].sum() / w.sum()  # folded: all but the cell of 0 is shared beyond it
+    assert rd.folding_fraction(x, folded, w, exclude_zero_cell=True) == pytest.approx(outer)
     with pytest.raises(ValueError, match="symmetric"):
         rd.folding_fraction(x + 0.1, folded, w)
 

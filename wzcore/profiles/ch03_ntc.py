@@ -34,9 +34,9 @@ class NTCConfig(ChapterConfig):
     # 10 log10(πe/6), the scale that separates "matches the optimal scalar quantizer" from "a worse one"
     # (four seeds at the full schedule: worst gaps 0.089, 0.089, 0.090 and, seed 0, 0.100 dB)
     ecsq_tol_db: float = 0.3
-    wz_margin_bits: float = 0.5  # NTC with SI stays at least this far above R_WZ(D)
-    si_saving_frac: float = 0.6  # ... and realises less than this fraction of R_ECSQ − R_WZ (full: ≤ 0.50)
     coding_overhead: float = 0.01  # real bitstream over ideal rate, relative
+    sw_n: int = 4_000  # Slepian–Wolf coding of NTC's index: block length (shipped PEG codes)
+    sw_blocks: int = 1  # ... and blocks per model (return channel)
 
 
 register(
@@ -49,5 +49,5 @@ register(
                    ba_lams=(1.0, 1.5, 2.2, 3.2, 4.6, 6.8, 10.0, 15.0, 22.0, 32.0, 46.0, 68.0, 100.0, 160.0),
                    ba_step=0.025, sign_lams=(10.0, 20.0, 42.0, 80.0),
                    qg_lams=(60.0, 100.0, 200.0, 400.0), banana_steps=10_000, n_eval=500_000,
-                   cell_grid=20001, banana_grid=500, ecsq_tol_db=0.153),
+                   cell_grid=20001, banana_grid=500, ecsq_tol_db=0.153, sw_blocks=3),
 )
