@@ -168,7 +168,8 @@ for r, pe in zip(cfg.binning_rates, binning.T, strict=True):
 # %% tags=["hide-input"]
 fig, ax = plt.subplots()
 for n, pe in zip(cfg.binning_lengths, binning, strict=True):  # 2^⌈nR⌉ bins: rate ⌈nR⌉/n
-    plotting.points(ax, np.ceil(n * np.asarray(cfg.binning_rates)) / n, pe, label=f"$n$ = {n}")
+    used = np.ceil(n * np.asarray(cfg.binning_rates)) / n
+    plotting.points(ax, used, pe, label=f"$n$ = {n}")
 ax.axvline(region_dsbs.h_x_given_y, color="k", lw=1.2, ls=":", label=r"$H(X|Y) = h(p)$")
 ax.set(xlabel=r"rate $\lceil nR \rceil / n$ (bits/sample)", ylabel="error probability",
        title=f"Random binning + exhaustive ML decoding, DSBS($p$ = {cfg.p})")
@@ -370,8 +371,8 @@ plotting.fer_panel(
                (r"$H(X|\hat Y)$, hard", h_hard, {"color": "C4"})],
     target=cfg.target_fer, ylabel=None,
     title=f"BPSK + AWGN, $\\sigma$ = {cfg.soft_sigma}, $n$ = {cfg.short_n}")
-fig.text(0.5, -0.02, "bars: 95 % Clopper–Pearson bounds;  ▽: no failed frame, drawn at its "
-         "95 % upper bound", ha="center", fontsize=9, color="0.3")
+fig.text(0.5, -0.02, "bars: 95 % Clopper–Pearson bounds;  ▽: no failed frame, drawn "
+         "at its 95 % upper bound", ha="center", fontsize=9, color="0.3")
 fig.tight_layout()
 run.save_figure(fig, "fer_vs_rate", {
     "p": cfg.p, "h_x_given_y": region_dsbs.h_x_given_y, "target_fer": cfg.target_fer,
@@ -446,7 +447,8 @@ run.claims.check(
 run.glue("undetected", undetected)
 run.claims.check(
     "gap_within_0p1_bit_at_n1e4", gap_long <= cfg.gap_tol_bits,
-    "at n = cfg.long_n the codec meets the target FER within cfg.gap_tol_bits of H(X|Y)",
+    "at n = cfg.long_n the codec meets the target FER within cfg.gap_tol_bits of "
+    "H(X|Y)",
     figure="fer_vs_rate", gap_long=gap_long, rate_needed=need_long,
     frames=cfg.frames_long)
 run.claims.check(

@@ -446,8 +446,9 @@ for d in si.values():
     for m in d["models"]:
         cells = ntc.contiguous_cells(m, wide)
         u = cells.position(m.latents(d["x"][:, None])[:, 0])
+        cdf = d["src"].x_cdf_given_y  # P(X <= edge | y_i) for every sample and edge
         log_q = qz.cell_log_posterior(
-            cells.edges, lambda e, y=d["y"]: d["src"].x_cdf_given_y(e[None, :], y[:, None]))
+            cells.edges, lambda e, y=d["y"], cdf=cdf: cdf(e[None, :], y[:, None]))
         d["H_sw"].append(float(-np.mean(log_q[np.arange(u.size), u]) / np.log(2)))
         blocks = [(u[i:i + cfg.sw_n], log_q[i:i + cfg.sw_n])
                   for i in range(0, cfg.sw_blocks * cfg.sw_n, cfg.sw_n)]
@@ -672,8 +673,8 @@ run.claims.check(
 sw_saving = np.concatenate([d["R_real"] - d["R_sw"] for d in si.values()])
 run.claims.check(
     "si_sw_recovers_rate", bool(np.all(sw_saving > 0)),
-    "real Slepian-Wolf coding of NTC's own index (return channel, every bit counted) costs "
-    "less than entropy-coding it without y, at every λ", figure="rd_side_info",
+    "real Slepian-Wolf coding of NTC's own index (return channel, every bit counted) "
+    "costs less than entropy-coding it without y, at every λ", figure="rd_side_info",
     saving_bits=sw_saving)
 run.claims.check(
     "coding_overhead", bool(np.max(overheads) < cfg.coding_overhead) and exact,
