@@ -49,6 +49,7 @@ __all__ = [
     "IncrementalSyndromeCodec",
     "RateAdaptiveFamily",
     "SyndromeCodec",
+    "binning_crossing",
     "bpsk_awgn_side_information",
     "code_path",
     "degree_sequence",
@@ -699,6 +700,33 @@ def fer_table(columns: Mapping[str, Sequence[FERResult]]) -> str:
         row = [f"{cells[rate].get(h, '·'):>{w}s}" for h, w in zip(columns, width, strict=True)]
         lines.append(f"{rate:6.3f}  " + "  ".join(row))
     return "\n".join(lines)
+
+
+def binning_crossing(lengths: Sequence[int], rates: Sequence[float], error: np.ndarray) -> float:
+    """The rate at which the random-binning error curve of the longest block falls below the shortest one's.
+
+    ``error[i, j]``: error probability at block length ``lengths[i]`` and nominal rate ``rates[j]``; each
+    curve is placed at the rates actually used, ⌈n·R⌉/n (2^⌈nR⌉ bins, :func:`random_binning_ml_error`;
+    points sharing a rate averaged), interpolated linearly, and the first sign change of (longest −
+    shortest) from above is returned — where longer blocks start to help, which the Slepian–Wolf theorem
+    puts at H(X | Y) as n grows. ``nan`` if the curves do not cross.
+    """
+    n = np.asarray(lengths, dtype=np.int64)
+    r = np.asarray(rates, dtype=np.float64)
+    e = np.asarray(error, dtype=np.float64)
+    if n.ndim != 1 or n.size < 2 or r.ndim != 1 or e.shape != (n.size, r.size):
+        raise ValueError(f"error must have shape (len(lengths) >= 2, len(rates)), got {e.shape}")
+    grid = np.linspace(r.min(), 1.0, 20001)
+
+    def curve(i: int) -> np.ndarray:
+        used = np.ceil(n[i] * r) / n[i]  # as random_binning_ml_error rounds: math.ceil(n·R)
+        u = np.unique(used)
+        return np.interp(grid, u, [e[i][used == v].mean() for v in u])
+
+    lo, hi = int(np.argmin(n)), int(np.argmax(n))
+    diff = curve(hi) - curve(lo)
+    cross = np.flatnonzero((diff[:-1] > 0) & (diff[1:] <= 0))
+    return float(grid[cross[0]]) if cross.size else float("nan")
 
 
 def random_binning_ml_error(n: int, rate: float, p: float, trials: int, rng: np.random.Generator) -> float:

@@ -49,6 +49,9 @@ def test_random_binning_respects_fano(profile):
             assert pe[i, j] >= fano - 4 * math.sqrt(0.25 / trials), (n, r)
     # the threshold: far above H(X|Y) the longest blocks err rarely
     assert pe[-1, -1] < (0.05 if profile == "quick" else 0.02)
+    # the claim binning_threshold_forms: the curves cross within 1/min(n) of h(p)
+    cross = sw.binning_crossing(d["lengths"], d["rates"], pe)
+    assert abs(cross - h) <= 1 / min(d["lengths"])
 
 
 def test_syndrome_codec_gap_and_detection(profile):

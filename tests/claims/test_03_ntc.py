@@ -50,7 +50,9 @@ def test_ecsq_and_ba_against_bounds(profile):
 def test_learned_dead_zone(profile):
     d = _load(profile, "laplace_quantizer")
     assert d["zero_cell_ntc"] > d["step_ntc"]  # a dead zone
-    assert abs(d["zero_cell_ntc"] - d["zero_cell_ecsq"]) < 0.1 * d["zero_cell_ecsq"]
+    np.testing.assert_allclose(d["ratio_ntc"], d["zero_cell_ntc"] / d["step_ntc"], rtol=1e-12)
+    np.testing.assert_allclose(d["ratio_ecsq"], d["zero_cell_ecsq"] / d["step_ecsq"], rtol=1e-12)
+    assert d["ratio_ecsq"] > 1 and d["ratio_ntc"] > 1
     assert d["max_threshold_diff"] < (0.1 if profile == "quick" else 0.06)
     t = np.array(d["ntc_thresholds"])
     inner = np.abs(t) < 4

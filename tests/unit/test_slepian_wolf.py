@@ -356,3 +356,21 @@ def test_required_rate_is_the_start_of_the_passing_tail():
     assert sw.required_rate([res(0.6, 0.5)], 0.01) == math.inf
     with pytest.raises(ValueError, match="target_fer"):
         sw.required_rate(results, 0.0)
+
+
+def test_binning_crossing_on_curves_at_their_used_rates():
+    rates = np.array([0.2, 0.4, 0.6, 0.8])
+    # n = 5: used rates 0.2, 0.4, 0.6, 0.8; n = 10: the same. Long curve crosses the short one at 0.5.
+    short = np.array([0.5, 0.4, 0.3, 0.2])
+    long_ = np.array([0.7, 0.5, 0.1, 0.0])
+    c = sw.binning_crossing([5, 10], rates, np.stack([short, long_]))
+    # linear interpolation: diff = 0.2, 0.1, −0.2 → zero at 0.4 + 0.2·(0.1/0.3)
+    assert c == pytest.approx(0.4 + 0.2 / 3, abs=1e-4)
+    assert np.isnan(sw.binning_crossing([5, 10], rates, np.stack([short, short + 0.1])))
+    # a nominal rate is placed where its bins put it: n = 4 at R = 0.6, 0.9 uses 0.75, 1.0, so the short
+    # curve is flat (0.3) up to 0.75 and the long one, 0.5 − (5/3)(x − 0.6), meets it at 0.72 (at the
+    # nominal rates the two lines would meet at 0.75)
+    c4 = sw.binning_crossing([4, 10], np.array([0.6, 0.9]), np.array([[0.3, 0.2], [0.5, 0.0]]))
+    assert c4 == pytest.approx(0.72, abs=1e-4)
+    with pytest.raises(ValueError, match="shape"):
+        sw.binning_crossing([5], rates, short[None, :])
