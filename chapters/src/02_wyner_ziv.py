@@ -192,6 +192,8 @@ i_ts = bounds.time_sharing_point(Rt_wz, Dt_wz, D_max_wz)
 run.glue("tern_dmax", D_max_wz)
 run.glue("tern_dtop", d_top)
 run.glue("tern_cf_err", cf_err)
+run.glue("tern_ts_d", float(Dt_wz[i_ts]))
+run.glue("tern_ts_r", float(Rt_wz[i_ts]))
 print(f"BA R_X(D) against the closed form on D <= {d_top:.2f}: "
       f"max error {cf_err:.1e} bit")
 
@@ -249,10 +251,14 @@ run.save_figure(fig, "ternary_ba", {
 # ```
 #
 # In {numref}`fig-ternary-ba` the Wyner–Ziv curve lands between the two others, and Blahut's
-# $R_X(D)$ meets the closed form to {glue:text}`tern_cf_err:.0e` bit where it exists. At low rate the
-# Wyner–Ziv curve is the straight segment (dashed) from the zero-rate point $(D_{\max}, 0)$ to the
-# point where sending information starts to pay, the tangent from $(D_{\max}, 0)$ to the
-# Blahut–Arimoto points (`bounds.time_sharing_point`): time sharing again, as on the binary source.
+# $R_X(D)$ meets the closed form to {glue:text}`tern_cf_err:.0e` bit where it exists. Between the
+# last Blahut–Arimoto point that matters and the zero-rate point $(D_{\max}, 0)$ the lower convex
+# envelope is a straight segment (dashed): time sharing between that code and sending nothing, as on
+# the binary source. Here the tangent from $(D_{\max}, 0)$ touches the computed points at
+# $D$ = {glue:text}`tern_ts_d:.3f`, $R$ = {glue:text}`tern_ts_r:.3f` (`bounds.time_sharing_point`),
+# so within the slopes traced the segment is short: unlike the binary source, where it spans
+# $[d_c, p]$ = [{glue:text}`dsbs_dc:.3f`, {glue:text}`dsbs_p:.2f`], the ternary Wyner–Ziv curve
+# bends nearly all the way down to its zero-rate point.
 #
 # ## DISCUS: a scalar quantizer with coset binning
 #
