@@ -267,7 +267,7 @@ def rd_hamming(p_x, D):
     if np.any(D > d_top + 1e-15):
         raise ValueError(f"D must be in [0, (m - 1)·p_min] = [0, {d_top:.6g}] for the closed form, got max "
                          f"{float(np.max(D)):.6g}")
-    return _out(entropy(p) - _h(np.minimum(D, 0.5)) - D * math.log2(m - 1))
+    return _out(entropy(p) - _h(np.minimum(D, 1.0)) - D * math.log2(m - 1))
 
 
 def time_sharing_point(rate, distortion, d_zero: float) -> int:

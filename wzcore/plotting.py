@@ -217,7 +217,7 @@ def fer_points(ax: plt.Axes, results: Sequence[object], label: str, **kw: object
     lower = np.where(hit, beta.ppf(1 - conf, np.maximum(k, 1), n - k + 1), 0.0)
     style = {"marker": "o", "ms": 6, "ls": "none", **kw}
     line = ax.errorbar(rate[hit], fer[hit], yerr=[fer[hit] - lower[hit], upper[hit] - fer[hit]], capsize=2,
-                       label=label, **style)
+                       label=label if hit.any() else None, **style)
     color = line[0].get_color()
     ax.plot(rate[~hit], upper[~hit], "v", mfc="none", mec=color, ms=7,
             label=None if hit.any() else label)

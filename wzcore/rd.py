@@ -203,8 +203,9 @@ def folding_fraction(x_grid: object, indices: object, weights: object, exclude_z
     ``x_grid`` must be sorted and symmetric about 0 (x_grid[::-1] == −x_grid); ``weights`` is the probability
     of each grid point. A quantizer that folds ±x onto the same index (possible when the decoder knows
     sign x) scores 1; a contiguous quantizer of a symmetric source scores only the mass of its central cell,
-    and 0 with ``exclude_zero_cell`` (grid points whose index is that of the point nearest 0 are left out
-    of the numerator: folding *beyond* the cell that holds 0).
+    and 0 with ``exclude_zero_cell`` (the run of grid points around 0 that share the index of the point
+    nearest 0 is left out of the numerator: folding *beyond* the cell that holds 0; the same index reused
+    elsewhere still counts).
     """
     x = np.asarray(x_grid, dtype=np.float64).reshape(-1)
     k = np.asarray(indices).reshape(-1)
@@ -217,7 +218,11 @@ def folding_fraction(x_grid: object, indices: object, weights: object, exclude_z
         raise ValueError("weights must be >= 0 with a positive sum")
     same = k == k[::-1]
     if exclude_zero_cell:
-        same &= k != k[int(np.argmin(np.abs(x)))]
+        zero = int(np.argmin(np.abs(x)))
+        cell = np.flatnonzero(k != k[zero])
+        lo = cell[cell < zero].max() + 1 if np.any(cell < zero) else 0
+        hi = cell[cell > zero].min() if np.any(cell > zero) else x.size
+        same[lo:hi] = False
     return float(np.sum(w * same) / w.sum())
 
 

@@ -709,21 +709,22 @@ def binning_crossing(lengths: Sequence[int], rates: Sequence[float], error: np.n
     curve is placed at the rates actually used, ⌈n·R⌉/n (2^⌈nR⌉ bins, :func:`random_binning_ml_error`;
     points sharing a rate averaged), interpolated linearly, and the first sign change of (longest −
     shortest) from above is returned — where longer blocks start to help, which the Slepian–Wolf theorem
-    puts at H(X | Y) as n grows. ``nan`` if the curves do not cross.
+    puts at H(X | Y) as n grows. Only rates where both curves have data are searched (no extrapolation);
+    ``nan`` if the curves do not cross there.
     """
     n = np.asarray(lengths, dtype=np.int64)
     r = np.asarray(rates, dtype=np.float64)
     e = np.asarray(error, dtype=np.float64)
     if n.ndim != 1 or n.size < 2 or r.ndim != 1 or e.shape != (n.size, r.size):
         raise ValueError(f"error must have shape (len(lengths) >= 2, len(rates)), got {e.shape}")
-    grid = np.linspace(r.min(), 1.0, 20001)
+    lo, hi = int(np.argmin(n)), int(np.argmax(n))
+    used = {i: np.ceil(n[i] * r) / n[i] for i in (lo, hi)}  # as random_binning_ml_error: math.ceil(n·R)
+    grid = np.linspace(max(used[lo].min(), used[hi].min()), min(used[lo].max(), used[hi].max()), 20001)
 
     def curve(i: int) -> np.ndarray:
-        used = np.ceil(n[i] * r) / n[i]  # as random_binning_ml_error rounds: math.ceil(n·R)
-        u = np.unique(used)
-        return np.interp(grid, u, [e[i][used == v].mean() for v in u])
+        u = np.unique(used[i])
+        return np.interp(grid, u, [e[i][used[i] == v].mean() for v in u])
 
-    lo, hi = int(np.argmin(n)), int(np.argmax(n))
     diff = curve(hi) - curve(lo)
     cross = np.flatnonzero((diff[:-1] > 0) & (diff[1:] <= 0))
     return float(grid[cross[0]]) if cross.size else float("nan")

@@ -365,7 +365,8 @@ class MultilevelSW:
 
         Both ends are simulated, each with its own knowledge: the encoder's messages depend on k alone, the
         decoder's requests on the posterior and what it has received; the decoder reads only the syndrome
-        bits requested so far. Raises DecodingError if the decoded k fails the header's CRC of k.
+        bits requested so far. Raises DecodingError if the decoded k fails the header's CRC of k (the
+        exchange's report is attached to it as ``.block``).
         """
         k = validate.int_array("k", k)
         if k.size != self.n:
@@ -387,10 +388,13 @@ class MultilevelSW:
             reports.append(ReturnChannelPlane(j, outcome, f_bits, b_bits, msgs, h))
             forward, feedback = forward + f_bits, feedback + b_bits
             low |= decoded.astype(np.int64) << j
+        block = ReturnChannelBlock(low, self.n, forward, feedback, float(sum(r.cond_entropy for r in reports)),
+                                   tuple(reports))
         if zlib.crc32(low.astype("<i4").tobytes()) != zlib.crc32(k.astype("<i4").tobytes()):
-            raise sw.DecodingError("CRC of the decoded index does not match: a plane was accepted wrongly")
-        return ReturnChannelBlock(low, self.n, forward, feedback, float(sum(r.cond_entropy for r in reports)),
-                                  tuple(reports))
+            err = sw.DecodingError("CRC of the decoded index does not match: a plane was accepted wrongly")
+            err.block = block  # what was sent, so that a caller can count it
+            raise err
+        return block
 
     def _plane_with_feedback(self, bits: np.ndarray, p1: np.ndarray, h: float,
                              start_bits: int) -> tuple[np.ndarray, str, int, int, int]:
@@ -570,7 +574,9 @@ class ReturnChannelBlock:
 class ReturnChannelResult:
     """Blocks coded with a return channel: ``rate_real`` = all forward and feedback bits / samples,
     ``rate_forward`` and ``rate_feedback`` its parts, ``rate_ideal`` the mean chain-rule estimate,
-    ``undetected`` = blocks decoded to a wrong k (must be 0), ``raw_planes`` = planes that fell back to raw."""
+    ``undetected`` = blocks decoded to a wrong k that passed every check (must be 0), ``failures`` = blocks
+    whose decoded k failed the header's CRC (detected; their bits are counted), ``raw_planes`` = planes that
+    fell back to raw, ``messages`` = syndrome messages sent."""
 
     rate_real: float
     rate_forward: float
@@ -580,6 +586,7 @@ class ReturnChannelResult:
     undetected: int
     raw_planes: int
     messages: int
+    failures: int = 0
 
 
 def return_channel(coder: MultilevelSW,
@@ -587,18 +594,21 @@ def return_channel(coder: MultilevelSW,
     """Code every block ``(k, posterior)`` with :meth:`MultilevelSW.code_with_feedback`; every bit counted."""
     if not blocks:
         raise ValueError("blocks must hold at least one block (k, posterior)")
-    fwd = fb = undetected = raw = messages = 0
+    fwd = fb = undetected = failures = raw = messages = 0
     ideal = 0.0
     for k, post in blocks:
-        res = coder.code_with_feedback(k, post)
+        try:
+            res = coder.code_with_feedback(k, post)
+            undetected += int(not np.array_equal(res.k, k))
+        except sw.DecodingError as err:
+            res, failures = err.block, failures + 1
         fwd, fb = fwd + res.forward_bits, fb + res.feedback_bits
         ideal += res.rate_ideal
-        undetected += int(not np.array_equal(res.k, k))
         raw += sum(p.outcome == "raw" for p in res.planes)
         messages += sum(p.messages for p in res.planes)
     n = coder.n * len(blocks)
     return ReturnChannelResult((fwd + fb) / n, fwd / n, fb / n, ideal / len(blocks), len(blocks), undetected,
-                               raw, messages)
+                               raw, messages, failures)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -738,7 +748,8 @@ class GaussianPosteriorSource(Protocol):
 class HonestSystem:
     """A real SWC-NQ system over the test blocks of one step, every bit counted: ``rate`` = (forward +
     feedback bits) / samples, ``feedback`` its feedback part, ``mse`` with frame errors reconstructed as
-    E[X | Y] (what a decoder without the index has), ``failures`` = frame errors (feedback-free only),
+    E[X | Y] (what a decoder without the index has), ``failures`` = frame errors (feedback-free: the plan
+    did not decode; return channel: the final CRC of k failed, which per-plane CRCs make all but impossible),
     ``bits`` = per block (forward + feedback) bits, ``plan`` = the provisioned plan (feedback-free) and
     ``K`` = the fixed alphabet size both systems use."""
 
@@ -851,7 +862,7 @@ def evaluate(source: GaussianPosteriorSource, steps: Sequence[float], n: int, bl
                 plans.append(codec.coder.oracle_plan(q - q_min, codec.posterior(*source.posterior(y_c), q_min, K)))
             plan = codec.coder.provision(plans, margin)
         nbytes, sq_err, ideal, exact, results = 0, 0.0, 0.0, True, []
-        ff_bits, ff_err, ff_fail, rc_bits, rc_fb, rc_err = [], 0.0, 0, [], 0, 0.0
+        ff_bits, ff_err, ff_fail, rc_bits, rc_fb, rc_err, rc_fail = [], 0.0, 0, [], 0, 0.0, 0
         for _ in range(blocks):
             x_b, y_b = source.sample(codec.n, rng)
             m_b, v_b = source.posterior(y_b)
@@ -864,24 +875,32 @@ def evaluate(source: GaussianPosteriorSource, steps: Sequence[float], n: int, bl
             results.append(res)
             if plan is None:
                 continue
-            ff = codec.encode(x_b, m_b, v_b, plan, K)
+            # a block wider than the provisioned alphabet: its header carries the larger K, the extra
+            # top planes go raw (never seen in calibration, so nothing better is provisioned)
+            K_b = max(K, codec._index(x_b, None)[2])
+            plan_b = (*plan, *(["raw"] * ((K_b - 1).bit_length() - len(plan))))
+            ff = codec.encode(x_b, m_b, v_b, plan_b, K_b)
             ff_bits.append(8 * len(ff.stream))
             try:
                 x_hat = codec.decode(ff.stream, m_b, v_b)
             except sw.DecodingError:
                 ff_fail, x_hat = ff_fail + 1, m_b
             ff_err += float(np.sum((x_b - x_hat) ** 2))
-            q_rc, rc = codec.code_with_feedback(x_b, m_b, v_b, K)
+            try:
+                q_rc, rc = codec.code_with_feedback(x_b, m_b, v_b, K_b)
+                x_hat = codec.reconstruct(q_rc, m_b, v_b)
+            except sw.DecodingError as err:  # the final CRC of k failed: detected, counted
+                rc, rc_fail, x_hat = err.block, rc_fail + 1, m_b
             rc_bits.append(rc.forward_bits + rc.feedback_bits)
             rc_fb += rc.feedback_bits
-            rc_err += float(np.sum((x_b - codec.reconstruct(q_rc, m_b, v_b)) ** 2))
+            rc_err += float(np.sum((x_b - x_hat) ** 2))
         n_tot = codec.n * blocks
         honest = {}
         if plan is not None:
             honest = {"feedback_free": HonestSystem(sum(ff_bits) / n_tot, 0.0, ff_err / n_tot, ff_fail,
                                                     tuple(ff_bits), plan, K),
-                      "return_channel": HonestSystem(sum(rc_bits) / n_tot, rc_fb / n_tot, rc_err / n_tot, 0,
-                                                     tuple(rc_bits), None, K)}
+                      "return_channel": HonestSystem(sum(rc_bits) / n_tot, rc_fb / n_tot, rc_err / n_tot,
+                                                     rc_fail, tuple(rc_bits), None, K)}
         points.append(SWCNQPoint(codec.step, 8 * nbytes / n_tot, ideal, sq_err / n_tot, exact, tuple(results),
                                  **honest))
     return SWCNQEvaluation(int(n), blocks, tuple(points), (m_b, v_b))

@@ -333,6 +333,11 @@ def test_rd_hamming_closed_form_meets_blahut_arimoto_in_its_range():
     np.testing.assert_allclose(B.rd_hamming([0.3, 0.7], [0.0, 0.1, 0.3]),
                                B.rd_binary(0.3, np.array([0.0, 0.1, 0.3])), atol=1e-12)
     assert B.rd_hamming(p, 0.0) == pytest.approx(B.entropy(p))
+    # uniform ternary: the range reaches D = 2/3 (beyond 1/2, where h(D) is no longer h(min(D, 1/2))), R = 0 there
+    u = np.full(3, 1 / 3)
+    assert B.rd_hamming(u, 2 / 3) == pytest.approx(0.0, abs=1e-12)
+    Ru, Du = B.rd_curve_ba(u, ham, np.array([-1.0, -0.5]), tol=1e-12)
+    np.testing.assert_allclose(B.rd_hamming(u, Du), Ru, atol=1e-6)
     with pytest.raises(ValueError, match=r"D must be in \[0, \(m - 1\)·p_min\] = \[0, 0.4\]"):
         B.rd_hamming(p, 0.45)
     with pytest.raises(ValueError, match="p_x"):

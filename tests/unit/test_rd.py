@@ -80,6 +80,10 @@ def test_folding_fraction():
     assert rd.folding_fraction(x, contiguous, w, exclude_zero_cell=True) == 0.0
     outer = w[folded != 0].sum() / w.sum()  # folded: all but the cell of 0 is shared beyond it
     assert rd.folding_fraction(x, folded, w, exclude_zero_cell=True) == pytest.approx(outer)
+    # the zero cell's index reused far from 0 (binning) still counts as folding there
+    reused = np.where(np.abs(x) > 1.5, 0, contiguous)
+    far = w[np.abs(x) > 1.5].sum() / w.sum()
+    assert rd.folding_fraction(x, reused, w, exclude_zero_cell=True) == pytest.approx(far)
     with pytest.raises(ValueError, match="symmetric"):
         rd.folding_fraction(x + 0.1, folded, w)
 

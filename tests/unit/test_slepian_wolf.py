@@ -367,10 +367,14 @@ def test_binning_crossing_on_curves_at_their_used_rates():
     # linear interpolation: diff = 0.2, 0.1, −0.2 → zero at 0.4 + 0.2·(0.1/0.3)
     assert c == pytest.approx(0.4 + 0.2 / 3, abs=1e-4)
     assert np.isnan(sw.binning_crossing([5, 10], rates, np.stack([short, short + 0.1])))
-    # a nominal rate is placed where its bins put it: n = 4 at R = 0.6, 0.9 uses 0.75, 1.0, so the short
-    # curve is flat (0.3) up to 0.75 and the long one, 0.5 − (5/3)(x − 0.6), meets it at 0.72 (at the
-    # nominal rates the two lines would meet at 0.75)
+    # a nominal rate is placed where its bins put it: n = 4 at R = 0.6, 0.9 uses 0.75, 1.0; the long curve
+    # (n = 10 at 0.6, 0.9) has data on [0.6, 0.9], so only [0.75, 0.9] is searched: there the long one,
+    # 0.5 − (5/3)(x − 0.6), is below the short one, 0.3 − 0.4(x − 0.75), everywhere: no crossing (at the
+    # nominal rates the lines would cross at 0.75; with the short curve held flat below 0.75, at 0.72)
     c4 = sw.binning_crossing([4, 10], np.array([0.6, 0.9]), np.array([[0.3, 0.2], [0.5, 0.0]]))
-    assert c4 == pytest.approx(0.72, abs=1e-4)
+    assert np.isnan(c4)
+    # long 0.6 − (5/3)(x − 0.6) meets short 0.3 − 0.4(x − 0.75) inside [0.75, 0.9], at x = 1.0 / 1.2667
+    c5 = sw.binning_crossing([4, 10], np.array([0.6, 0.9]), np.array([[0.3, 0.2], [0.6, 0.1]]))
+    assert c5 == pytest.approx(1.0 / (5 / 3 - 0.4), abs=1e-4)
     with pytest.raises(ValueError, match="shape"):
         sw.binning_crossing([5], rates, short[None, :])

@@ -297,8 +297,20 @@ def test_evaluate_runs_the_two_honest_systems_on_the_same_blocks():
     assert ff.rate == sum(ff_bits) / (2 * N) and rc.rate == sum(rc_bits) / (2 * N)
     assert 0 < rc.feedback < 0.05 and ff.feedback == 0.0
     assert rc.mse == pytest.approx(pt.mse, rel=1e-12)  # exact decoding: the oracle's distortion
-    if ff.failures == 0:
-        assert ff.mse == pytest.approx(pt.mse, rel=1e-12)
+    # feedback-free distortion: decoded blocks reconstruct as the oracle's, failed ones as E[X | Y]
+    rng = np.random.default_rng(12)
+    for _ in range(2):  # the calibration blocks
+        SRC.sample(N, rng)
+    sq = 0.0
+    for _ in pt.results:
+        x, y = SRC.sample(N, rng)
+        m, v = SRC.posterior(y)
+        try:
+            x_hat = codec.decode(codec.encode(x, m, v, ff.plan, K).stream, m, v)
+        except sw.DecodingError:
+            x_hat = m
+        sq += float(np.sum((x - x_hat) ** 2))
+    assert ff.mse == pytest.approx(sq / (2 * N), rel=1e-12)
     assert ev.honest("return_channel", "rate")[0] == rc.rate
     with pytest.raises(ValueError, match="system"):
         ev.honest("oracle", "rate")
@@ -410,3 +422,36 @@ def test_return_channel_aggregate_and_checks():
         coder.code_with_feedback(np.concatenate([[20], k[1:]]), log_q)
     with pytest.raises(ValueError, match="increments"):
         MultilevelSW(N, increments=0)
+
+
+def test_return_channel_falls_back_to_raw_when_syndromes_cost_more():
+    """An overconfident posterior (it claims crossover 0.11, h = 0.5, for bits that are coin flips): every
+    syndrome increment fails, and once the plane's bits would exceed n the encoder sends it raw."""
+    rng = np.random.default_rng(3)
+    bits = rng.integers(0, 2, N)
+    p1 = np.where(rng.random(N) < 0.5, 0.11, 0.89)
+    log_q = np.log(np.stack([1 - p1, p1], axis=1))
+    coder = MultilevelSW(N)
+    res = coder.code_with_feedback(bits, log_q)
+    np.testing.assert_array_equal(res.k, bits)
+    (plane,) = res.planes
+    assert plane.outcome == "raw" and plane.messages >= 2
+    start_bits = int(np.ceil(np.log2(len(coder.rates) + 1)))
+    assert plane.feedback_bits == 1 + start_bits + plane.messages
+    assert plane.forward_bits > 8 * ((N + 7) // 8) + 32  # the failed syndromes are paid for, then the raw bits
+
+
+def test_return_channel_counts_a_block_whose_final_crc_fails(monkeypatch):
+    k, log_q = _learned_like(51)
+    coder = MultilevelSW(N)
+
+    def wrong_plane(bits, p1, h, start_bits):  # accept a wrong plane (as a CRC collision would)
+        return 1 - bits, "predicted", 32, 1, 0
+
+    monkeypatch.setattr(coder, "_plane_with_feedback", wrong_plane)
+    with pytest.raises(sw.DecodingError, match="CRC of the decoded index") as info:
+        coder.code_with_feedback(k, log_q)
+    assert info.value.block.forward_bits > 32
+    res = swc_nq.return_channel(coder, [(k, log_q)])
+    assert res.failures == 1 and res.undetected == 0
+    assert res.rate_real == pytest.approx((info.value.block.forward_bits + info.value.block.feedback_bits) / N)
