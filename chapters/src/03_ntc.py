@@ -471,6 +471,8 @@ for name, d in si.items():
     run.glue(f"{name}_sw_above_wz", float(np.max(d["H_sw"] - d["R_wz"])))
     run.glue(f"{name}_sw_real_above_wz", float(np.max(d["R_sw"] - d["R_wz"])))
     run.glue(f"{name}_sw_saving", float(np.min(d["R_real"] - d["H_sw"])))
+    run.glue(f"{name}_sw_real_min", float(np.min(d["R_real"] - d["R_sw"])))
+    run.glue(f"{name}_sw_real_max", float(np.max(d["R_real"] - d["R_sw"])))
 run.glue("sw_blocks", cfg.sw_blocks)
 run.glue("sw_n", cfg.sw_n)
 
@@ -542,7 +544,15 @@ run.save_figure(fig, "rd_side_info", rd_side_info_data)
 # {glue:text}`qg_sw_above_wz:.2f` bit above $R_{\mathrm{WZ}}$, and the real LDPC code with a return
 # channel at most {glue:text}`sign_sw_real_above_wz:.2f` and {glue:text}`qg_sw_real_above_wz:.2f`
 # bit, saving at least {glue:text}`sign_sw_saving:.2f` and {glue:text}`qg_sw_saving:.2f` bit of
-# ideal rate over the entropy-coded stream. Contiguous cells plus a Slepian–Wolf code are DISCUS
+# ideal rate over the entropy-coded stream. The real code does not always cash that in: over the
+# $\lambda$ sweep its stream is {glue:text}`sign_sw_real_min:+.2f` to
+# {glue:text}`sign_sw_real_max:+.2f` bit cheaper than the entropy-coded one for sign side
+# information and {glue:text}`qg_sw_real_min:+.2f` to {glue:text}`qg_sw_real_max:+.2f` for the
+# Gaussian source — a negative number means it costs more. Its overheads (a CRC per bit-plane,
+# low planes sent raw, the LDPC code's gap at this block length) are nearly fixed, so at low rates,
+# where the index carries little that $y$ could supply, they can exceed the saving; we had expected
+# the real code to win at every $\lambda$, and the full run refuted that for the sign source at its
+# lowest rate. Contiguous cells plus a Slepian–Wolf code are DISCUS
 # and SWC-NQ ({doc}`02_wyner_ziv`) with a learned quantizer; what NTC lacks is an encoder that
 # bins, so that a plain entropy code suffices. The pictures below (the review's Fig. 3 for NTC)
 # colour the encoder's cells over $x$ and draw the decoder's output $g_s(k + o, y)$ against $y$
@@ -646,10 +656,9 @@ print("decoded latents equal the encoder's:", exact)
 # a gap that small means NTC found the optimal scalar quantizer, not merely a good one (the
 # configuration records the seed spread measured before it was fixed). The quick profile's is looser,
 # ({glue:text}`ecsq_tol:.3f` dB in this run's profile), because a model trained for fewer steps sits
-# further from its optimum. The side-information claims have no tuned threshold: contiguity and
-# folding are counted exactly on the grid, and the Slepian–Wolf claim compares two real rates. The
-# claims tests of the book read the thresholds back from the run's record, so a test and a chapter
-# cannot disagree on them.
+# further from its optimum. The side-information claim has no tuned threshold: contiguity and
+# folding are counted exactly on the grid. The claims tests of the book read the thresholds back
+# from the run's record, so a test and a chapter cannot disagree on them.
 
 # %%
 run.claims.check(
@@ -671,19 +680,11 @@ run.claims.check(
     cells=[si["sign"]["n_cells"], si["qg"]["n_cells"]])
 
 # %% [markdown]
-# The last two claims: Slepian–Wolf coding of the same contiguous index, with real bits, costs less
-# than its entropy-coded stream — the rate NTC leaves on the table is the binning it does not do —
-# and the bitstreams are sound. The verdicts of all claims are printed by `run.finish()`, which
-# stops the chapter if one fails.
+# The last claim checks the bitstreams. The verdicts of all claims are printed by
+# `run.finish()`, which stops the chapter if one fails.
 
 # %%
 # NBVAL_CHECK_OUTPUT
-sw_saving = np.concatenate([d["R_real"] - d["R_sw"] for d in si.values()])
-run.claims.check(
-    "si_sw_recovers_rate", bool(np.all(sw_saving > 0)),
-    "real Slepian-Wolf coding of NTC's own index (return channel, every bit counted) "
-    "costs less than entropy-coding it without y, at every λ", figure="rd_side_info",
-    saving_bits=sw_saving)
 run.claims.check(
     "coding_overhead", bool(np.max(overheads) < cfg.coding_overhead) and exact,
     "real bitstreams exceed the model rate by less than cfg.coding_overhead (relative) "

@@ -84,7 +84,6 @@ def test_side_info_ntc_against_the_bounds(profile):
         R, H, Rsw, Rwz = (np.array(x[k]) for k in ("R_real", "H_sw", "R_sw", "R_wz"))
         # entropy-coded ≥ H(K) ≥ H(K|Y) ≥ R_WZ(D) (K with g_s(K, Y) is a Wyner–Ziv code); real SW ≥ ideal
         assert np.all(R > H) and np.all(H > Rwz - 1e-3) and np.all(Rsw > H - 0.02)
-        assert np.all(Rsw < R)  # the claim si_sw_recovers_rate
     # no folding beyond the cell of 0 (the claim si_cells_contiguous)
     assert max(d["sign_folding"]) == 0.0
 
