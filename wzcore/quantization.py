@@ -21,6 +21,7 @@ use ``scipy.special.log_ndtr`` for tail-stable log-probabilities.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -424,8 +425,12 @@ class CosetExact:
         return float(10 * np.log10(self.mse))
 
 
+@functools.lru_cache(maxsize=16_384)
 def coset_exact(step: float, M: int, var_x: float, var_n: float, n_quad: int | None = None) -> CosetExact:
     """H(K), H(K|Y) and the MSE of the coset quantizer with MMSE decoding, by quadrature over m = E[X|Y].
+
+    Memoised (the result is a frozen dataclass of floats): :func:`optimise_coset` searches the same
+    (step, M) grid at every target rate, so a sweep of rates costs one grid.
 
     Given m, X ~ N(m, cond_var): for each fine cell q, P(q | m) and its truncated moments give
     d(m) = E[(X - x_hat(q mod M, m))^2 | m] exactly. d and H(K | m) are periodic in m with period
