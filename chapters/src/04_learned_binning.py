@@ -278,7 +278,7 @@ k_cond = binning.encoder_map(cond_vq, qg, x_grid)
 bins_cond = binning.binning_summary(k_cond, w_qg, cfg.min_mass)
 run.glue("cond_K", cond_Ks[cfg.fig_lam])
 run.glue("cond_lam", cfg.fig_lam)
-run.glue("cond_Ks", ", ".join(f"{cond_Ks[lam]} at λ = {lam:g}" for lam in cfg.cond_lams))
+run.glue("cond_Ks", ", ".join(f"{K} at λ = {lam:g}" for lam, K in cond_Ks.items()))
 run.glue("cond_frac_multi", bins_cond["frac_multi"])
 print(f"conditional prior, λ = {cfg.fig_lam:g}: {bins_cond['n_used']:.0f} indices "
       f"used, share with >= 2 intervals {bins_cond['frac_multi']:.2f}")

@@ -71,7 +71,7 @@ register(
     "04_learned_binning",
     quick=LearnedBinningConfig(profile="quick", seed=0),
     full=LearnedBinningConfig(
-        profile="full", seed=0, lams=(300.0, 1000.0, 3000.0), cond_lams=(300.0, 1000.0),
+        profile="full", seed=0, lams=(300.0, 1000.0, 3000.0), cond_lams=(300.0, 1000.0, 3000.0),
         warmup_steps=30_000, steps=8_000, sign_steps=12_000, cond_steps=6_000, n_eval=131_072,
         grid_points=20_001, ntc_steps=10_000, sw_calib=4, sw_test=12,
         coset_rates=(1.0, 1.5, 2.0, 2.5, 3.0, 3.5), ba_tol=1e-4,
