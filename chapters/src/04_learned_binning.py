@@ -270,8 +270,9 @@ run.save_figure(fig, "vq_binning_sign", {
 
 # %%
 cond_Ks = {lam: binning.contiguous_K(lam, cfg.cond_x_max) for lam in cfg.cond_lams}
+cond_kw = {**fit_kw, "batch": cfg.cond_batch}
 cond_fits = {lam: binning.fit_binning(qg, lam, cfg.cond_steps, K=cond_Ks[lam],
-                                      prior="conditional", seed=cfg.seed, **fit_kw)
+                                      prior="conditional", seed=cfg.seed, **cond_kw)
              for lam in cfg.cond_lams}
 cond_vq = cond_fits[cfg.fig_lam].model  # the model coded for real below
 k_cond = binning.encoder_map(cond_vq, qg, x_grid)

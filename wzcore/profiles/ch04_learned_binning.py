@@ -34,6 +34,7 @@ class LearnedBinningConfig(ChapterConfig):
     sign_steps: int = 1_500
     cond_steps: int = 1_000
     batch: int = 256
+    cond_batch: int = 256  # the conditional model's batch (its all-K pass costs K = 86 rows per node at λ = 1000)
     n_eval: int = 32_768  # fresh test samples per operating point
     x_lim: float = 10.0  # the analysis grid is [-x_lim, x_lim] (the paper's)
     grid_points: int = 10_001
