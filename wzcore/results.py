@@ -236,6 +236,7 @@ class Run:
         self._t0 = time.perf_counter()
         self._commit = git_commit()
         self.figures: list[str] = []
+        self.glued: set[str] = set()  # every key glued so far, figures included (myst-nb keys are one namespace)
 
     def provenance(self) -> dict[str, Any]:
         """Chapter, profile, seed, commit and date: stamped on every file the run writes."""
@@ -261,6 +262,7 @@ class Run:
             raise ValueError(f"figure name must be letters, digits and '_', got {name!r}")
         if name in self.figures:
             raise ValueError(f"figure name {name!r} is saved twice in chapter {self.chapter}")
+        self._claim_key(name)
         if not data:
             raise ValueError("data must hold the numbers the figure plots (a non-empty dict)")
         png = self.out_dir / f"{name}.png"
@@ -274,10 +276,22 @@ class Run:
         plt.close(fig)
 
     def glue(self, name: str, value: float | int | str) -> None:
-        """Expose ``value`` to the prose (``{glue:text}`name:.2f```) through myst-nb, without displaying it."""
+        """Expose ``value`` to the prose (``{glue:text}`name:.2f```) through myst-nb, without displaying it.
+
+        A key can be glued once per run (a figure's name included): the website build, run with warnings as
+        errors, refuses a key glued twice, so the chapter run refuses it first (``ValueError``).
+        """
         from myst_nb import glue
 
+        self._claim_key(name)
+
         glue(name, to_jsonable(value), display=False)
+
+    def _claim_key(self, name: str) -> None:
+        if name in self.glued:
+            raise ValueError(f"glue key {name!r} is used twice in chapter {self.chapter} (figures and values share "
+                             "one namespace)")
+        self.glued.add(name)
 
     def finish(self) -> None:
         """Print verdicts, write ``claims.json`` and ``run.json``; raise :class:`ClaimFailed` on a failure."""

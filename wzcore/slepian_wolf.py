@@ -26,12 +26,17 @@ Measured (DSBS(0.11), h = 0.4999, shipped n = 10^4 codes, 200 BP iterations): FE
 from __future__ import annotations
 
 import math
+import os
 import struct
+import sys
 import time
+import zipfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -51,7 +56,8 @@ __all__ = [
     "SyndromeCodec",
     "binning_crossing",
     "bpsk_awgn_side_information",
-    "code_path",
+    "cache_dir",
+    "code_name",
     "degree_sequence",
     "fer_sweep",
     "fer_table",
@@ -71,7 +77,8 @@ __all__ = [
 #: d_max = 30, which measured best among 11 profiles (DSBS(0.11), n = 10^4, R = 0.55–0.56, 100 frames each).
 DEFAULT_PROFILE: dict[int, float] = {2: 0.52, 3: 0.27, 6: 0.10, 7: 0.05, 30: 0.06}
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "ldpc"
+#: The shipped codes: package data of ``wzcore`` (``wzcore/data/ldpc``), read through importlib.resources.
+SHIPPED_CODES = resources.files("wzcore") / "data" / "ldpc"
 
 _KIND, _KIND_INCREMENTAL = "SW", "SI"
 _HEAD = struct.Struct("<III")  # n, m, crc32(packed x)
@@ -151,7 +158,8 @@ def degree_sequence(n: int, profile: dict[int, float], m: int | None = None) -> 
 
 
 def peg_ldpc(
-    n: int, m: int, profile: dict[int, float] | None = None, rng: np.random.Generator | None = None
+    n: int, m: int, profile: dict[int, float] | None = None, rng: np.random.Generator | None = None,
+    progress: bool = False,
 ) -> sp.csr_matrix:
     """Progressive-edge-growth parity-check matrix (Hu, Eleftheriou, Arnold 2005), shape (m, n), uint8.
 
@@ -159,6 +167,7 @@ def peg_ldpc(
     of lowest current degree; each further edge goes to a lowest-degree check among those *not* reached by
     the breadth-first tree grown from the node in the current graph (or, when the tree covers every check,
     among those reached last), which maximises the local girth. Ties are broken at random with ``rng``.
+    ``progress``: a tqdm bar over the variable nodes.
     """
     if rng is None:
         raise ValueError("rng must be a numpy.random.Generator, got None")
@@ -182,7 +191,7 @@ def peg_ldpc(
         low = cands[d == d.min()]
         return int(low[rng.integers(low.size)]) if low.size > 1 else int(low[0])
 
-    for v in range(n):
+    for v in tqdm(range(n), desc=f"PEG code n={n} m={m}", disable=not progress, leave=False):
         for k in range(int(dv[v])):
             if k == 0:
                 c = pick_lowest(np.arange(m))
@@ -238,31 +247,58 @@ def has_four_cycles(h: sp.spmatrix) -> bool:
     return bool(np.any(g.data[off] > 1))
 
 
-def code_path(n: int, m: int, seed: int) -> Path:
-    """Where the shipped code of size (m, n) built from ``seed`` lives (compressed .npz)."""
-    return DATA_DIR / f"peg_n{n}_m{m}_s{seed}.npz"
+def code_name(n: int, m: int, seed: int) -> str:
+    """File name of the default-profile PEG code of size (m, n) built from ``seed`` (compressed .npz)."""
+    return f"peg_n{n}_m{m}_s{seed}.npz"
+
+
+def cache_dir() -> Path:
+    """Where codes that are not shipped are kept once built: ``$WZCORE_CACHE``, else
+    ``$XDG_CACHE_HOME/wzcore``, else ``~/.cache/wzcore`` (the ``ldpc`` folder inside it), never the source tree."""
+    root = os.environ.get("WZCORE_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wzcore"
+    return Path(root) / "ldpc"
+
+
+def _read_code(source: Any, n: int, m: int) -> sp.csr_matrix | None:
+    """The code stored in ``source`` (a path or an importlib Traversable) if it exists, can be read and has the
+    default profile's column degrees at size (m, n), else None."""
+    if not source.is_file():
+        return None
+    try:
+        with source.open("rb") as f, np.load(f) as z:
+            h = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(int(s) for s in z["shape"]))
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile):  # a damaged cache file: rebuild it
+        return None
+    degrees = np.sort(np.diff(h.tocsc().indptr))
+    return h if h.shape == (m, n) and np.array_equal(degrees, degree_sequence(n, DEFAULT_PROFILE, m)) else None
 
 
 def load_or_build_code(
-    n: int, rate: float, seed: int = 0, profile: dict[int, float] | None = None, save: bool = False
+    n: int, rate: float, seed: int = 0, profile: dict[int, float] | None = None, cache: bool = True,
+    progress: bool | None = None,
 ) -> sp.csr_matrix:
-    """The PEG code with m = round(rate·n) checks: loaded from ``data/ldpc`` if shipped (default profile
-    only, and only if its column degrees match ``DEFAULT_PROFILE``), else built with
-    ``peg_ldpc(n, m, profile, np.random.default_rng(seed))`` (and saved if ``save``)."""
+    """The PEG code with m = round(rate·n) checks. With the default profile it is read from the codes
+    shipped in the package (:data:`SHIPPED_CODES`), else from :func:`cache_dir`, else built with
+    ``peg_ldpc(n, m, None, np.random.default_rng(seed))`` and, if ``cache``, saved in :func:`cache_dir` (a
+    stored code is used only if its column degrees match ``DEFAULT_PROFILE``). A custom ``profile`` is
+    always built and never stored. ``progress``: a progress bar while a code is built (n = 10⁴ takes
+    20–35 s); ``None``: when stderr is a terminal (not in a notebook run, whose outputs stay clean)."""
     m = round(_check_rate(rate) * n)
-    path = code_path(n, m, seed)
-    if profile is None and path.exists():
-        with np.load(path) as z:
-            h = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(int(s) for s in z["shape"]))
-        if h.shape == (m, n) and np.array_equal(
-            np.sort(np.diff(h.tocsc().indptr)), degree_sequence(n, DEFAULT_PROFILE, m)
-        ):
-            return h
-    h = peg_ldpc(n, m, profile, np.random.default_rng(seed))
-    if save and profile is None:
+    name = code_name(n, m, seed)
+    if profile is None:
+        for source in (SHIPPED_CODES / name, cache_dir() / name):
+            h = _read_code(source, n, m)
+            if h is not None:
+                return h
+    show = sys.stderr.isatty() if progress is None else bool(progress)
+    h = peg_ldpc(n, m, profile, np.random.default_rng(seed), progress=show)
+    if cache and profile is None:
+        path = cache_dir() / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path, data=h.data, indices=h.indices.astype(np.int32),
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez_compressed(tmp, data=h.data, indices=h.indices.astype(np.int32),
                             indptr=h.indptr.astype(np.int64), shape=np.array(h.shape))
+        tmp.replace(path)  # atomic: two processes building the same code never leave half a file
     return h
 
 

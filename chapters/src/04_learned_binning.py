@@ -178,8 +178,9 @@ run.save_figure(fig, "vq_binning_gaussian", {
 
 # %%
 sign_src = sources.SignSideInfo(1.0)
+sign_kw = {**fit_kw, "warmup_steps": cfg.sign_warmup_steps}
 sign_fit = binning.fit_binning(sign_src, cfg.sign_lam, cfg.sign_steps, K=cfg.K,
-                               seed=cfg.seed, **fit_kw)
+                               seed=cfg.seed, **sign_kw)
 sign_vq = sign_fit.model
 sign_ev = binning.evaluate(sign_vq, sign_src, cfg.n_eval, rng)
 

@@ -83,6 +83,19 @@ def test_save_figure_glues_closes_and_writes_a_200_dpi_png(run, tmp_path, monkey
     plt.close("all")
 
 
+def test_a_glue_key_is_used_once_figures_included(run, monkeypatch):
+    monkeypatch.setattr("myst_nb.glue", lambda *a, **k: None)
+    run.glue("rate", 1.0)
+    with pytest.raises(ValueError, match="'rate' is used twice"):
+        run.glue("rate", 2.0)
+    run.save_figure(plt.figure(), "picture", {"x": [0]})
+    with pytest.raises(ValueError, match="'picture' is used twice"):
+        run.glue("picture", 3.0)
+    run.glue("other", 4.0)
+    assert run.glued == {"rate", "picture", "other"}
+    plt.close("all")
+
+
 def test_a_new_run_removes_the_figures_of_the_previous_one(run, tmp_path):
     stale = tmp_path / "quick" / "_template" / "renamed_figure.json"
     stale.write_text("{}")

@@ -60,11 +60,11 @@ def test_peg_is_reproducible_and_matches_shipped_codes():
     a = sw.peg_ldpc(300, 170, None, np.random.default_rng(5))
     b = sw.peg_ldpc(300, 170, None, np.random.default_rng(5))
     assert (a != b).nnz == 0
-    shipped = sorted(sw.DATA_DIR.glob("peg_n*_m*_s*.npz"))
-    assert sw.code_path(1000, 660, 0) in shipped
+    shipped = sorted((p for p in sw.SHIPPED_CODES.iterdir() if p.name.endswith(".npz")), key=lambda p: p.name)
+    assert sw.code_name(1000, 660, 0) in {p.name for p in shipped}
     for path in shipped:
-        n, m, seed = (int(t[1:]) for t in path.stem.split("_")[1:])
-        with np.load(path) as z:
+        n, m, seed = (int(t[1:]) for t in path.name.removesuffix(".npz").split("_")[1:])
+        with path.open("rb") as f, np.load(f) as z:
             h = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
         assert h.shape == (m, n) and np.all(h.data == 1)
         assert np.array_equal(np.sort(np.diff(h.tocsc().indptr)), sw.degree_sequence(n, sw.DEFAULT_PROFILE, m))
@@ -378,3 +378,23 @@ def test_binning_crossing_on_curves_at_their_used_rates():
     assert c5 == pytest.approx(1.0 / (5 / 3 - 0.4), abs=1e-4)
     with pytest.raises(ValueError, match="shape"):
         sw.binning_crossing([5], rates, short[None, :])
+
+
+def test_a_code_that_is_not_shipped_is_built_once_and_cached_outside_the_source_tree(tmp_path, monkeypatch):
+    monkeypatch.setenv("WZCORE_CACHE", str(tmp_path))
+    assert sw.cache_dir() == tmp_path / "ldpc"
+    name = sw.code_name(300, 160, 3)
+    assert not (sw.SHIPPED_CODES / name).is_file()
+    built = sw.load_or_build_code(300, 160 / 300, 3, progress=False)
+    cached = tmp_path / "ldpc" / name
+    assert cached.is_file() and not list((tmp_path / "ldpc").glob("*.tmp.npz"))
+    assert (sw.load_or_build_code(300, 160 / 300, 3) != built).nnz == 0  # read back, not rebuilt
+    cached.write_bytes(b"not a code")  # a damaged cache file is rebuilt and replaced
+    assert (sw.load_or_build_code(300, 160 / 300, 3, progress=False) != built).nnz == 0
+    assert (sw._read_code(cached, 300, 160) != built).nnz == 0
+
+
+def test_a_custom_profile_is_never_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("WZCORE_CACHE", str(tmp_path))
+    sw.load_or_build_code(200, 0.5, 1, profile={2: 0.5, 3: 0.5}, progress=False)
+    assert not (tmp_path / "ldpc").exists()
