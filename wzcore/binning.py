@@ -187,6 +187,7 @@ class YGivenX:
     """Nodes y_j and weights w_j with E_{Y|X=x}[f(Y)] ≈ Σ_j w_j f(y_j), for the encoder's argmin.
 
     ``method``:
+
     - ``"gh"``: Gauss–Hermite rule for a Gaussian Y | X = x ~ N(m(x), s²) (both forms of
       :class:`QuadraticGaussian`, from its exact ``y_posterior``): y_j = m + √2·s·t_j, w_j = ω_j/√π with
       (t_j, ω_j) = ``numpy.polynomial.hermite.hermgauss(n)``; exact for polynomials of degree < 2n in y. For
@@ -658,8 +659,8 @@ def evaluate(model: BinningVQ, source: Any, n: int, rng: np.random.Generator, *,
     - ``rate_ideal`` = mean −log₂ p̄(k) with p̄ the coding pmf (the marginal prior's p(k); for the conditional
       prior the mean of q(k | y) over ``n_pmf`` side-information samples drawn *before* and apart from the
       coded data), ``H_K`` = plug-in H(K) of the coded indices;
-    - ``rate_real`` = 8·len(stream)/n, the indices entropy-coded with p̄ by :func:`wzcore.coding.
-      encode_categorical` (header and CRCs included), ``rate_payload`` without the header; the stream is
+    - ``rate_real`` = 8·len(stream)/n, the indices entropy-coded with p̄ by :func:`wzcore.coding.encode_categorical`
+      (header and CRCs included), ``rate_payload`` without the header; the stream is
       decoded and compared (``RuntimeError`` on a mismatch);
     - conditional prior: ``rate_cond_ideal`` = mean −log₂ q(k | y), the H(K | Y) estimate under q (an ideal
       Slepian–Wolf rate, not a real one);
@@ -856,7 +857,7 @@ def decoder_vs_mmse(model: BinningVQ, source: Any, y_values: Any, x_grid: Any, *
     """The decoder g(k, y) against the exact MMSE estimate E[X | K = k, Y = y] (scalar sources).
 
     The cell set of k is {x : k*(x) = k} for the encoder's map (:func:`encoder_map`, y = None) on the fine
-    ``x_grid``; with the exact density p(x | y) (Gaussian posterior; for sign SI |x| ~ Exp(b) on the side of
+    ``x_grid``; with the exact density p(x | y) (Gaussian posterior; for sign SI ``|x|`` ~ Exp(b) on the side of
     y) E[X | k, y] = Σ_{x_i ∈ cell k} x_i p(x_i | y) / Σ_{x_i ∈ cell k} p(x_i | y) (a Riemann rule on the
     grid; the grid must resolve p(x | y)). Returns ``k`` (the used indices), ``g`` and ``mmse`` of shape
     (len(k), M) (NaN where P(K = k | y) = 0), ``p_k_given_y`` (len(k), M), and ``gap`` (M,) =

@@ -36,7 +36,8 @@ from wzcore.results import chapter_id, repo_root, results_dir, verdict_word
 
 KERNEL_NAME = "wz-companion"
 STATIC_FILES = ("_config.yml", "_toc.yml", "intro.md", "references.md", "references.bib")
-STATIC_DIRS = ("_static", "_ext")  # css and favicon; the local Sphinx extension (MathJax trimming)
+# css and favicon; the local Sphinx extension (MathJax trimming); the scripts the usage page includes
+STATIC_DIRS = ("_static", "_ext", "examples")
 SITE_MARKER = "wzcore-site.json"  # written to the website's root: what was staged, from which runs
 COMMITTED = "committed"  # the site folder of a build from the committed notebooks
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"

@@ -10,7 +10,7 @@ Closed forms (Cover & Thomas ch. 10, 15; Wyner & Ziv 1976):
   g(D) = h(p ∗ D) − h(D) on [0, p] and the point (p, 0).
 
 Blahut–Arimoto (Blahut 1972) for R(D), and for R_WZ(D) the Dupuis–Yu–Willems (ISIT 2004) iteration in its
-*strategy* form: the auxiliary T indexes all |X̂|^|Y| maps t: Y → X̂ (the decoder outputs t(y)). Then
+*strategy* form: the auxiliary T indexes all ``|X̂|^|Y|`` maps t: Y → X̂ (the decoder outputs t(y)). Then
 R_WZ(D) = min_{p(t|x)} I(X; T | Y) s.t. E d(X, T(Y)) ≤ D, whose objective is convex in p(t|x) (a p(y)-mixture
 of mutual informations of the channel p(t|x)) and whose constraint is linear, so the alternating
 minimisation converges to the global optimum — time sharing included — without restarts.
@@ -390,7 +390,7 @@ def laplace_diff_entropy(scale):
 class BAResult:
     """One Blahut–Arimoto solution: rate (bits), distortion, the optimal test channel, iterations used.
 
-    For Wyner–Ziv, ``channel`` is p(t|x) of shape (|X|, |T|), ``output_pmf`` is p(t) and ``strategies[t, y]``
+    For Wyner–Ziv, ``channel`` is p(t|x) of shape ``(|X|, |T|)``, ``output_pmf`` is p(t) and ``strategies[t, y]``
     is the reconstruction index x̂ = t(y); for R(D), ``channel`` is p(x̂|x), ``output_pmf`` is p(x̂) and
     ``strategies`` is None.
     """
@@ -440,7 +440,7 @@ def blahut_arimoto_rd(p_x, distortion, slope, *, tol: float = 1e-10, max_iter: i
                       return_details: bool = False):
     """R(D) point of a discrete source by Blahut–Arimoto at Lagrange slope s ≤ 0 (nats per unit distortion).
 
-    ``p_x``: pmf of X; ``distortion``: (|X|, |X̂|) matrix. Returns (rate_bits, distortion), or a
+    ``p_x``: pmf of X; ``distortion``: ``(|X|, |X̂|)`` matrix. Returns (rate_bits, distortion), or a
     :class:`BAResult` with ``return_details=True``. Stops when Blahut's upper−lower bound gap < ``tol`` nats.
     """
     p_x = validate.pmf("p_x", p_x, ndim=1)
@@ -469,7 +469,7 @@ def blahut_arimoto_wz(p_xy, distortion, slope, *, tol: float = 1e-12, max_iter: 
     argument, so the Lagrangian decreases monotonically to its global minimum (Csiszár–Tusnády).
     Time sharing is automatic (T can mix the "x̂ = y"-type maps with informative ones).
 
-    ``p_xy``: joint pmf, X on axis 0, Y on axis 1; ``distortion``: (|X|, |X̂|). Stops when the largest change
+    ``p_xy``: joint pmf, X on axis 0, Y on axis 1; ``distortion``: ``(|X|, |X̂|)``. Stops when the largest change
     of p(t|x) in one sweep is below ``tol``. Returns (rate_bits, distortion) or a :class:`BAResult`.
     """
     p_xy = validate.pmf("p_xy", p_xy, ndim=2)

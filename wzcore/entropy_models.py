@@ -6,7 +6,7 @@ code (:mod:`wzcore.ntc`, the image codecs) *composes* one; it does not contain o
 * :class:`DeepFactorized` — the "deep factorized" density of Ballé, Minnen, Singh, Hwang, Johnston,
   "Variational image compression with a scale hyperprior" (ICLR 2018, appendix 6.1): per channel a monotone
   map c(u) = f_K ∘ … ∘ f_1(u), f_k(z) = h_k(softplus(H_k) z + b_k), h_k(z) = z + tanh(a_k) ⊙ tanh(z)
-  (h_K = identity), CDF = sigmoid(c). Positivity of softplus(H) and |tanh(a)| < 1 make c increasing.
+  (h_K = identity), CDF = sigmoid(c). Positivity of softplus(H) and abs(tanh(a)) < 1 make c increasing.
 * :class:`FactorizedEntropyModel` — that density as an entropy bottleneck: the quantizer
   û = round(u − o) + o with o = median − round(median) (tensorflow-compression's ``offset_heuristic``),
   its training surrogates (additive uniform noise; straight-through rounding), the rate −log2 P(û − ½ < U <
@@ -136,7 +136,7 @@ class DeepFactorized(nn.Module):
     def likelihood(self, u: torch.Tensor) -> torch.Tensor:
         """P(u − ½ < U < u + ½) per entry, shape (N, C).
 
-        Computed as |σ(s·c(u+½)) − σ(s·c(u−½))| with s = −sign(c(u−½) + c(u+½)) so that both sigmoids are
+        Computed as abs(σ(s·c(u+½)) − σ(s·c(u−½))) with s = −sign(c(u−½) + c(u+½)) so that both sigmoids are
         evaluated on their small side (no 1 − 1 cancellation in the upper tail), as tfc and CompressAI do.
         """
         self._check(u)

@@ -74,9 +74,9 @@ class NTC(nn.Module):
     With ``dim_y > 0`` the synthesis sees [û, y] (side information at the decoder only; the encoder is
     blind to y). ``seed`` initialises all parameters (PyTorch's default init, drawn from an explicit
     generator). With ``offset_heuristic`` (default, as in tfc) the test-time quantizer is
-    û = round(u − o) + o, o = :meth:`FactorizedEntropyModel.quantization_offset`, so that one bin is centred on
-    the median of each latent channel (for a symmetric source: a dead zone around 0); the transmitted
-    index is k = round(u − o).
+    û = round(u − o) + o, o = :meth:`wzcore.entropy_models.FactorizedEntropyModel.quantization_offset`,
+    so that one bin is centred on the median of each latent channel (for a symmetric source: a dead zone
+    around 0); the transmitted index is k = round(u − o).
     """
 
     def __init__(self, dim_x: int, dim_u: int, hidden: Sequence[int] = (50, 50), dim_y: int = 0,
@@ -165,7 +165,7 @@ class NTC(nn.Module):
         return self.entropy_model.indices(self.g_a(xt))
 
     def compress(self, x: Any) -> bytes:
-        """The byte stream of k = round(g_a(x) − o) (:meth:`FactorizedEntropyModel.compress`)."""
+        """The byte stream of k = round(g_a(x) − o) (:meth:`wzcore.entropy_models.FactorizedEntropyModel.compress`)."""
         return self.entropy_model.compress(self.latents(x))
 
     def decode_latents(self, stream: bytes) -> np.ndarray:

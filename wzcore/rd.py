@@ -245,7 +245,7 @@ def dead_zone(thresholds: object, within: float = np.inf) -> dict[str, float]:
 
 
 def threshold_distance(thresholds: object, reference: object, within: float = np.inf) -> float:
-    """max |t_i − t_ref,i| over the thresholds in (−within, within); inf if their counts differ there."""
+    """max abs(t_i − t_ref,i) over the thresholds in (−within, within); inf if their counts differ there."""
     a = np.sort(np.asarray(thresholds, dtype=np.float64).reshape(-1))
     b = np.sort(np.asarray(reference, dtype=np.float64).reshape(-1))
     a, b = a[np.abs(a) < within], b[np.abs(b) < within]

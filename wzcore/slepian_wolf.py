@@ -49,6 +49,7 @@ from wzcore.sources import DSBS
 __all__ = [
     "DEFAULT_PROFILE",
     "HEADER_BYTES",
+    "SHIPPED_CODES",
     "DecodingError",
     "FERResult",
     "IncrementalSyndromeCodec",
@@ -415,7 +416,7 @@ class SyndromeCodec:
         - ``y`` (binary) and ``p``: BSC(p) correlation (DSBS);
         - ``y`` (binary) and ``crossover``: per-bit P(x_i ≠ y_i) in (0, 1/2];
         - ``llr`` alone: per-bit log P(x_i = 0 | side info)/P(x_i = 1 | side info) (soft side information;
-          the hard decision ŷ = [llr < 0] and crossover 1/(1 + e^{|llr|}) are derived).
+          the hard decision ŷ = [llr < 0] and crossover 1/(1 + exp(abs(llr))) are derived).
 
         Raises :class:`DecodingError` if BP fails or CRC32(x̂) mismatches;
         :class:`~wzcore.coding.CorruptStreamError` on a damaged stream, ``ValueError`` on one made for another

@@ -181,7 +181,7 @@ class Laplace:
 class SignSideInfo:
     """"Signed Laplacian": X ~ Laplace(0, b), Y = sign X ∈ {−1, +1} (float; sign(0) := +1).
 
-    Given Y, |X| ~ Exp(mean b): E[X|Y] = b·Y, Var(X|Y) = b² (Var X = 2b²). Y is a function of X, so
+    Given Y, ``|X|`` ~ Exp(mean b): E[X|Y] = b·Y, Var(X|Y) = b² (Var X = 2b²). Y is a function of X, so
     R_WZ(D) = R_{X|Y}(D) = R(D) of an exponential source of mean b under MSE.
     """
 

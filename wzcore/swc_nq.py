@@ -80,6 +80,7 @@ __all__ = [
     "DEFAULT_RATES",
     "SWCNQ",
     "FeedbackFreeResult",
+    "GaussianPosteriorSource",
     "HonestSystem",
     "IndexPosterior",
     "MultilevelResult",

@@ -51,10 +51,10 @@ class LearnedBinningConfig(ChapterConfig):
     ba_lams: tuple[float, ...] = (5.0, 10.0, 20.0, 40.0, 80.0, 150.0)  # sign SI: Blahut–Arimoto slopes
     ba_step: float = 0.05  # Blahut–Arimoto grid step
     ba_tol: float = 1e-3  # Blahut's certified gap per point, nats (quick: 2 s; 1e-4 agrees within 3e-4 bit, 14 s)
-    ecsq_lams: tuple[float, ...] = (30.0, 100.0, 300.0, 1000.0, 3000.0)  # optimal ECSQ without SI
+    ecsq_lams: tuple[float, ...] = (100.0, 300.0, 1000.0, 3000.0)  # optimal ECSQ without SI
     sw_n: int = 4_000  # Slepian–Wolf block length (shipped PEG codes)
     sw_calib: int = 2  # calibration blocks that provision the feedback-free plan
-    sw_test: int = 2  # test blocks coded with that plan (and with the return channel)
+    sw_test: int = 1  # test blocks coded with that plan (and with the return channel)
     sw_margin_steps: int = 1  # grid steps above the largest calibration rate
     # warm-ups compared (binning.WARMUPS), and "authors": random labels with the authors' loss (16 Monte-Carlo
     # draws of y | x in the encoder and the loss, binning.fit_binning(loss_distortion="expected")); quick: one
@@ -83,7 +83,7 @@ register(
         warmup_steps=30_000, sign_warmup_steps=30_000, steps=8_000, sign_steps=12_000, cond_steps=6_000,
         n_eval=131_072,
         grid_points=20_001, ntc_steps=10_000, sw_calib=4, sw_test=12, cond_batch=256,
-        coset_rates=(1.0, 1.5, 2.0, 2.5, 3.0, 3.5), ba_tol=1e-4,
+        coset_rates=(1.0, 1.5, 2.0, 2.5, 3.0, 3.5), ba_tol=1e-4, ecsq_lams=(30.0, 100.0, 300.0, 1000.0, 3000.0),
         ba_lams=(3.0, 5.0, 8.0, 12.0, 20.0, 30.0, 50.0, 80.0, 120.0, 200.0),
         ablation_modes=("random", "one_label", "none", "authors"), ablation_seeds=(0, 1, 2), ablation_steps=2_000,
         cond_gap_db=2.5, sw_mismatch_blocks=3, mismatch_var_n=(0.0025, 0.005, 0.01, 0.02, 0.04),
