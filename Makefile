@@ -21,7 +21,7 @@ export PYTHONHASHSEED := 0
 # included) stops make
 timed = t0=$$(date +%s); ( $(2) ); echo "[time] $(1): $$(( $$(date +%s) - t0 )) s" | tee -a _build/timings.txt
 
-.PHONY: help install test unit lint notebooks check-notebooks nbval site site-test book adopt clean
+.PHONY: help install test unit lint notebooks check-notebooks nbval site site-test book adopt clean wheel-test
 
 help:
 	@echo "make book   - set up .venv, build _build/html from the committed notebooks (seconds, no execution)"
@@ -30,6 +30,7 @@ help:
 	@echo "              website build and website figure check (what CI runs)"
 	@echo "make nbval  - re-execute the committed notebooks and compare their verdicts (GPU workflow)"
 	@echo "make adopt PROFILE=full - copy the executed notebooks into chapters/ (what is committed)"
+	@echo "make wheel-test - build the wheel, install it in a fresh venv, run examples/ there (CI runs it)"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +64,10 @@ site: install _build
 	  site=$$($(PY) -m wzcore stage $(if $(PROFILE),--profile $(PROFILE),--committed)) && \
 	  $(BIN)/jupyter-book build $$site --path-output . -W -n --keep-going --quiet)
 	@echo "website: _build/html/index.html"
+
+# the library alone: build the wheel, install it into a fresh venv, run examples/ outside the repository
+wheel-test: _build
+	@$(call timed,wheel in a fresh venv (examples),PYTHON=$(PYTHON) bash tools/wheel_test.sh)
 
 site-test: install _build
 	@$(call timed,website test (figures on the built pages),$(PY) -m pytest tests/notebooks/test_site.py -q --junitxml=_build/junit/site.xml)

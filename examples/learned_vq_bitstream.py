@@ -12,7 +12,7 @@ import torch
 from wzcore import binning, bounds, coding, sources
 
 source = sources.QuadraticGaussian(1.0, 0.01)
-fit = binning.fit_binning(source, lam=1000.0, steps=300, K=32, batch=256, warmup_steps=2000, seed=0,
+fit = binning.fit_binning(source, lam=300.0, steps=300, K=32, batch=256, warmup_steps=2000, seed=0,
                           progress=False)
 model = fit.model
 

@@ -16,7 +16,7 @@ from wzcore.quantization import gaussian_cell_moments
 from wzcore.sources import QuadraticGaussian
 from wzcore.swc_nq import SWCNQ, IndexPosterior, MultilevelSW, bit_probability
 
-N = 2000  # shipped PEG codes (data/ldpc) make this fast
+N = 2000  # shipped PEG codes (wzcore/data/ldpc) make this fast
 SRC = QuadraticGaussian(1.0, 0.1)
 SC = np.sqrt(SRC.cond_var)
 

@@ -18,13 +18,13 @@ class SlepianWolfConfig(ChapterConfig):
     binning_trials: int = 1000
     short_n: int = 1000  # the short LDPC code length (codes built on the fly)
     short_rates: tuple[float, ...] = (0.6, 0.62, 0.64, 0.66, 0.68, 0.7, 0.75)
-    long_n: int = 10_000  # the long code length (codes shipped in data/ldpc)
+    long_n: int = 10_000  # the long code length (codes shipped in wzcore/data/ldpc)
     long_rates: tuple[float, ...] = (0.55, 0.56, 0.58, 0.6)
     frames_short: int = 100
     frames_long: int = 30
     target_fer: float = 0.01  # frame error rate at which the gap to H(X|Y) is read
     max_iter: int = 100  # BP iterations
-    code_seed: int = 0  # PEG construction seed (the codes shipped in data/ldpc use 0)
+    code_seed: int = 0  # PEG construction seed (the codes shipped in wzcore/data/ldpc use 0)
     soft_sigma: float = 0.815  # BPSK/AWGN soft side information; hard decision gives crossover Q(1/σ) ≈ 0.11
     soft_rates: tuple[float, ...] = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
     soft_frames: int = 60
