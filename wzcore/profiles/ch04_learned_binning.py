@@ -1,9 +1,10 @@
 """Chapter 4 (learned binning): the quick and full configurations.
 
-The quick schedule (a clean 2-core CPU: 132 s, over the 120-s budget) and the claim thresholds were fixed
-from prototype runs (``tools/prototype_binning.py``, three seeds) before the committed runs (see the
-chapter's prose and the closing notes of issue 15); the full profile trains 19 VQ and 2 NTC models (62 min
-on a 2-core CPU shared with other work), its schedules a small fraction of the paper's 200 k steps.
+The quick schedule (a clean 2-core CPU: 132 to 156 s in three runs, over the 120-s budget) and the claim
+thresholds were fixed from prototype runs (``tools/prototype_binning.py``, three seeds) before the committed
+runs (see the chapter's prose and the closing notes of issue 15); the full profile trains 19 VQ and 2 NTC
+models (62 min on a 2-core CPU shared with other work), its schedules a small fraction of the paper's 200 k
+steps.
 """
 
 from __future__ import annotations
