@@ -260,11 +260,9 @@ class Run:
 
         if not _valid_figure_name(name):
             raise ValueError(f"figure name must be letters, digits and '_', got {name!r}")
-        if name in self.figures:
-            raise ValueError(f"figure name {name!r} is saved twice in chapter {self.chapter}")
-        self._claim_key(name)
         if not data:
             raise ValueError("data must hold the numbers the figure plots (a non-empty dict)")
+        self._claim_key(name)  # a figure saved twice, or a name glued as a value, is refused here
         png = self.out_dir / f"{name}.png"
         fig.savefig(png, dpi=FIGURE_DPI, bbox_inches="tight", facecolor="white")
         sidecar = {**self.provenance(), "figure": f"{name}.png", "data": to_jsonable(data)}
@@ -283,9 +281,9 @@ class Run:
         """
         from myst_nb import glue
 
+        value = to_jsonable(value)
         self._claim_key(name)
-
-        glue(name, to_jsonable(value), display=False)
+        glue(name, value, display=False)
 
     def _claim_key(self, name: str) -> None:
         if name in self.glued:

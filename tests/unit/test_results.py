@@ -91,8 +91,11 @@ def test_a_glue_key_is_used_once_figures_included(run, monkeypatch):
     run.save_figure(plt.figure(), "picture", {"x": [0]})
     with pytest.raises(ValueError, match="'picture' is used twice"):
         run.glue("picture", 3.0)
+    with pytest.raises(ValueError, match="non-empty"):
+        run.save_figure(plt.figure(), "empty", {})
+    run.glue("empty", 5.0)  # a refused figure does not claim its name
     run.glue("other", 4.0)
-    assert run.glued == {"rate", "picture", "other"}
+    assert run.glued == {"rate", "picture", "empty", "other"}
     plt.close("all")
 
 
