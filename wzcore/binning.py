@@ -305,6 +305,9 @@ class BinningVQ(nn.Module):
                  hidden: Sequence[int] = (100, 100), prior_hidden: Sequence[int] = (100, 100),
                  prior_lr_scale: float = 1.0, seed: int = 0):
         super().__init__()
+        self.init_kwargs = {"K": K, "lam": lam, "dim_x": dim_x, "dim_y": dim_y, "prior": prior,
+                            "hidden": tuple(hidden), "prior_hidden": tuple(prior_hidden),
+                            "prior_lr_scale": prior_lr_scale, "seed": seed}
         self.K = validate.integer("K", K, 2)
         self.lam = validate.positive("lam", lam)
         self.dim_x = validate.integer("dim_x", dim_x, 1)
@@ -330,6 +333,13 @@ class BinningVQ(nn.Module):
                 parametrize.register_parametrization(mod, pname, _Scale(scale))
 
     # -- plumbing
+    def __reduce_ex__(self, protocol: int) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle as (constructor arguments, CPU state dict): a parametrized module pickles no other way, and
+        :func:`wzcore.training.fit_parallel` returns models from its worker processes by pickle. The copy is
+        rebuilt on the CPU, in train mode."""
+        state = {k: v.detach().cpu() for k, v in self.state_dict().items()}
+        return _rebuild_vq, (self.init_kwargs, state)
+
     @property
     def device(self) -> torch.device:
         return self.dec_in.weight.device
@@ -467,6 +477,12 @@ class BinningVQ(nn.Module):
 
     def extra_repr(self) -> str:
         return f"K={self.K}, lam={self.lam:g}, prior={self.prior!r}, dim_x={self.dim_x}, dim_y={self.dim_y}"
+
+
+def _rebuild_vq(init_kwargs: dict[str, Any], state: dict[str, torch.Tensor]) -> BinningVQ:
+    model = BinningVQ(**init_kwargs)
+    model.load_state_dict(state)
+    return model
 
 
 def encode(model: BinningVQ, x: Any, ygx: YGivenX, rng: np.random.Generator | None = None,

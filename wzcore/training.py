@@ -14,13 +14,22 @@ generator). With the same initial model and seed two CPU runs are bit-identical;
 kernels may make them differ in the last bits.
 
 Written by hand because torch has no trainer; the loop is twenty lines and keeps the dependency set small.
+
+:func:`fit_parallel` trains independent models at once, one spawned process per CPU core, each with a fixed
+number of torch threads; on the CPU every result is bit-identical to the same call run in sequence with that
+many threads (each model's randomness comes from its own seed), so a chapter's numbers do not depend on the
+number of cores. With CUDA the jobs run one after another in the calling process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import multiprocessing
+import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +37,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-__all__ = ["History", "NonFiniteLossError", "device", "move_to", "train"]
+__all__ = ["History", "NonFiniteLossError", "cpu_cores", "device", "fit_parallel", "move_to", "train"]
 
 LossOut = torch.Tensor | tuple[torch.Tensor, Mapping[str, Any]]
 
@@ -167,3 +176,79 @@ def train(
 
 
 _default_device = device  # ``train`` has a parameter named ``device``
+
+
+# ---- independent models in parallel ----------------------------------------------------------------------
+@contextlib.contextmanager
+def _torch_threads(n: int) -> Iterator[None]:
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def _worker_init(threads: int) -> None:
+    torch.set_num_threads(threads)
+
+
+def cpu_cores() -> int:
+    """CPU cores this process may run on (its affinity mask where the OS has one)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def fit_parallel(jobs: Mapping[Hashable, Callable[[], Any]], *, workers: int | None = None, threads: int = 1,
+                 progress: bool = False) -> dict[Hashable, Any]:
+    """``{key: job()}`` for every ``key, job`` of ``jobs``, the calls in parallel processes.
+
+    Each job is a picklable call without arguments — ``functools.partial(fit, ...)`` of a module-level
+    function such as :func:`wzcore.binning.fit_binning` or :func:`wzcore.ntc.fit_ntc` — and its result must
+    pickle; the results come back in the order of ``jobs``. ``workers`` processes (default: one per CPU core,
+    at most one per job; on a CUDA machine 1) are started with the ``spawn`` method (a fresh interpreter: no
+    forked torch state), each with ``threads`` torch threads; the jobs are handed out in the order given, so
+    put the longest first. ``workers=1`` runs the calls here, one after another, with ``threads`` torch
+    threads. An exception in a job is raised here, with a note naming its key.
+    """
+    bad = [key for key, job in jobs.items() if not callable(job)]
+    if bad:
+        raise ValueError(f"every job must be a callable without arguments (functools.partial); not {bad[0]!r}")
+    threads = int(threads)
+    if threads < 1:
+        raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
+    if workers is None:
+        workers = 1 if torch.cuda.is_available() else min(len(jobs), cpu_cores())
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
+    out: dict[Hashable, Any] = {}
+    bar = tqdm(total=len(jobs), desc="models", disable=not progress, leave=False)
+    if workers == 1 or len(jobs) <= 1:
+        with _torch_threads(threads):
+            for key, job in jobs.items():
+                out[key] = _run_job(key, job)
+                bar.update()
+        bar.close()
+        return out
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init, initargs=(threads,)) as pool:
+        futures = {pool.submit(job): key for key, job in jobs.items()}
+        for fut in as_completed(futures):
+            key = futures[fut]
+            try:
+                out[key] = fut.result()
+            except Exception as exc:
+                for other in futures:
+                    other.cancel()
+                exc.add_note(f"in fit_parallel job {key!r}")
+                raise
+            bar.update()
+    bar.close()
+    return {key: out[key] for key in jobs}
+
+
+def _run_job(key: Hashable, job: Callable[[], Any]) -> Any:
+    try:
+        return job()
+    except Exception as exc:
+        exc.add_note(f"in fit_parallel job {key!r}")
+        raise

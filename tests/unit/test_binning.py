@@ -3,14 +3,16 @@ Carlo, the chunked all-K pass, reproducibility, entropy-coded indices, analysis 
 
 from __future__ import annotations
 
+import functools
 import math
+import pickle
 
 import numpy as np
 import pytest
 import torch
 
 from wzcore import binning as B
-from wzcore import coding, rd
+from wzcore import coding, rd, training
 from wzcore.sources import QuadraticGaussian, SignSideInfo
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -325,3 +327,34 @@ def test_analysis_bad_parameters():
         B.YGivenX(GAUSS_FORMS[0], "mc").nodes(g)
     with pytest.raises(ValueError, match=r"k must be a 1-D integer array with values in \[0, 3\]"):
         B.BinningVQ(4, 1.0).decode(np.array([4]), np.zeros((1, 1)))
+
+
+def test_model_pickles_through_its_state_dict():
+    """Parametrized modules refuse pickle; BinningVQ pickles as (constructor arguments, state dict)."""
+    for prior in B.PRIORS:
+        fit = _tiny_fit(2, prior=prior)
+        copy = pickle.loads(pickle.dumps(fit))
+        sa, sb = fit.model.state_dict(), copy.model.state_dict()
+        assert sa.keys() == sb.keys() and all(torch.equal(sa[k], sb[k]) for k in sa)
+        y = np.linspace(-2, 2, 7)[:, None]
+        torch.testing.assert_close(copy.model.decode_all(y), fit.model.decode_all(y), rtol=0, atol=0)
+        torch.testing.assert_close(copy.model.log2_prior(y), fit.model.log2_prior(y), rtol=0, atol=0)
+
+
+def test_fit_parallel_equals_sequential():
+    """Two spawned workers return the models a sequential run gives, bit for bit, in the order of the jobs."""
+    jobs = {(prior, seed): functools.partial(B.fit_binning, GAUSS_FORMS[0], lam=20.0, steps=15, K=4,
+                                             batch=32, warmup_steps=20, hidden=(8, 8), prior_hidden=(8,),
+                                             prior=prior, seed=seed, progress=False, device="cpu")
+            for prior in B.PRIORS for seed in (0, 1)}
+    par = training.fit_parallel(jobs, workers=2, threads=1)
+    seq = training.fit_parallel(jobs, workers=1, threads=1)
+    assert list(par) == list(jobs) == list(seq)
+    for key in jobs:
+        sa, sb = par[key].model.state_dict(), seq[key].model.state_dict()
+        assert all(torch.equal(sa[k], sb[k]) for k in sa), key
+        assert par[key].rd.loss == seq[key].rd.loss
+    bad = {"ok": jobs[("marginal", 0)], "bad": functools.partial(jobs[("marginal", 0)], lam=-1.0)}
+    with pytest.raises(ValueError, match="lam") as info:
+        training.fit_parallel(bad, workers=2)
+    assert "job 'bad'" in "".join(getattr(info.value, "__notes__", []))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 import torch
@@ -118,3 +120,23 @@ def test_move_to_converts_numpy_float_to_float32():
     out = training.move_to({"a": np.ones(3), "b": (np.arange(2), torch.ones(1))}, torch.device("cpu"))
     assert out["a"].dtype == torch.float32 and out["b"][0].dtype == torch.int64
     assert isinstance(out["b"], tuple)
+
+
+def _square(v: int) -> int:
+    return v * v
+
+
+def test_fit_parallel_arguments():
+    jobs = {"a": functools.partial(_square, 3), "b": functools.partial(_square, 4)}
+    assert training.fit_parallel(jobs, workers=1) == {"a": 9, "b": 16}
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError, match="workers"):
+            training.fit_parallel(jobs, workers=bad)
+    with pytest.raises(ValueError, match="threads"):
+        training.fit_parallel(jobs, threads=0)
+    with pytest.raises(ValueError, match="callable"):
+        training.fit_parallel({"a": 3})
+    with pytest.raises(TypeError) as info:
+        training.fit_parallel({"x": functools.partial(_square, w=1)}, workers=1)
+    assert "job 'x'" in "".join(info.value.__notes__)
+    assert training.cpu_cores() >= 1
