@@ -97,6 +97,7 @@ from wzcore.profiles import (  # noqa: E402, F401  (imported to register; needs 
     ch02_wyner_ziv,
     ch03_ntc,
     ch04_learned_binning,
+    ch05_one_shot,
 )
 
 __all__ = ["PROFILES", "ChapterConfig", "chapters", "config_type", "field", "load", "register", "resolve"]
