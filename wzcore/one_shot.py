@@ -52,6 +52,7 @@ import math
 import struct
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -104,7 +105,8 @@ class SharedRandomness:
         return f"SharedRandomness(seed={self.seed}, device={str(self.device)!r})"
 
 
-def _log_normal_pdf(x: torch.Tensor, mean: torch.Tensor | float, var: float) -> torch.Tensor:
+def _log_normal_pdf(x: Any, mean: Any, var: float) -> Any:
+    """log N(x; mean, var), elementwise, for torch tensors or numpy arrays."""
     return -0.5 * (x - mean) ** 2 / var - 0.5 * math.log(2 * math.pi * var)
 
 
@@ -154,10 +156,11 @@ class GaussianIML:
         a = rng.standard_normal(n)
         return a, a + math.sqrt(self.var_zeta) * rng.standard_normal(n)
 
-    def mean_a_given_t(self, t):
+    def mean_a_given_t(self, t: Any) -> Any:
+        """E[A | T = t] = t/(1 + v_ζ)."""
         return t / (1.0 + self.var_zeta)
 
-    def estimate(self, w, t):
+    def estimate(self, w: Any, t: Any) -> Any:
         """E[A | W = w, T = t]."""
         return (w / self.var_w + t / self.var_zeta) * self.mse_matched
 
@@ -360,7 +363,7 @@ def decode_labels(stream: bytes) -> np.ndarray:
     return (bits << np.arange(nb - 1, -1, -1)).sum(1)
 
 
-def li_el_gamal_bound(info_bits):
+def li_el_gamal_bound(info_bits: Any) -> np.ndarray:
     """I + log₂(I + 1) + 4 bits (Li and El Gamal 2018)."""
     i = np.asarray(info_bits, dtype=float)
     return i + np.log2(i + 1) + 4
@@ -476,11 +479,7 @@ def match_probability(model: GaussianIML, a: np.ndarray, t: np.ndarray, L: int, 
     v1, m2 = model.var_w, model.mean_a_given_t(t)
     v2 = model.var_w + model.var_a_given_t
     u = a + math.sqrt(2 * v1) * x[None, :]
-
-    def logpdf(w, m, v):
-        return -0.5 * (w - m) ** 2 / v - 0.5 * math.log(2 * math.pi * v)
-
-    log_rho = logpdf(u, a, v1) - logpdf(u, m2, v2)
+    log_rho = _log_normal_pdf(u, a, v1) - _log_normal_pdf(u, m2, v2)
     # log ρ + log p2(w) − log p1(w) = 0 ⇔ α w² + β w + γ = 0, α = 1/(2 v1) − 1/(2 v2) > 0; one root is u
     alpha = 0.5 / v1 - 0.5 / v2
     beta = m2 / v2 - a / v1

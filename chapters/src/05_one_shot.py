@@ -1,9 +1,9 @@
 # %% [markdown]
 # # One-shot Wyner–Ziv with shared randomness
 #
-# Every scheme so far quantizes: a cell index is what crosses the channel. The review
-# {cite}`ozyilkan2024review` (Section V) closes its survey of learned Wyner–Ziv compressors with
-# a scheme that never does {cite}`phan2024importance`. Encoder and decoder share a source of
+# Every scheme so far quantizes: a cell index is what crosses the channel. Among the Wyner–Ziv
+# compressors of its Section V, the review {cite}`ozyilkan2024review` cites one that never does
+# {cite}`phan2024importance`. Encoder and decoder share a source of
 # randomness — a seed — from which both draw the same long list of candidate values of an
 # auxiliary variable $W$. The encoder picks one candidate that is distributed as if $W$ had been
 # drawn from a chosen test channel $p(w \mid x)$, and sends a short *label* of it; the decoder
@@ -217,8 +217,9 @@ print("bits  σ² (paper grid)  hard dB  paper dB  match  exact  real bits  µs/
 for bits, paper_db in zip(cfg.rate_bits, cfg.paper_mse_db, strict=True):
     v = choice["paper", bits]
     e = evals[bits, v]
-    print(f"{bits:4d}  {v:15.3f}  {e['hard_db']:7.2f}  {paper_db:8.2f}  {e['match']:5.3f}  "
-          f"{e['exact']:5.3f}  {e['real_bits']:9.3f}  {e['us_per_sample']:9.0f}")
+    print(f"{bits:4d}  {v:15.3f}  {e['hard_db']:7.2f}  {paper_db:8.2f}  "
+          f"{e['match']:5.3f}  {e['exact']:5.3f}  {e['real_bits']:9.3f}  "
+          f"{e['us_per_sample']:9.0f}")
 print()
 print("bits  σ² (hard)  hard dB  σ² (soft)  soft dB  R_WZ bound dB")
 for bits in cfg.rate_bits:
@@ -239,7 +240,7 @@ rates = np.array(cfg.rate_bits, dtype=float)
 ref_db = np.array([evals[b, choice["paper", b]]["hard_db"] for b in cfg.rate_bits])
 hard_db = np.array([evals[b, choice["hard", b]]["hard_db"] for b in cfg.rate_bits])
 soft_db = np.array([evals[b, choice["soft", b]]["soft_db"] for b in cfg.rate_bits])
-# the averaging decoder on the very runs of the paper's decoder at its best σ² (wide grid)
+# the averaging decoder on the runs of the paper's decoder at its best σ² (wide grid)
 soft_same_db = np.array([evals[b, choice["hard", b]]["soft_db"] for b in cfg.rate_bits])
 ref_match = np.array([evals[b, choice["paper", b]]["match"] for b in cfg.rate_bits])
 ref_exact = np.array([evals[b, choice["paper", b]]["exact"] for b in cfg.rate_bits])
@@ -256,7 +257,8 @@ run.glue("wide_grid", ", ".join(f"{v:g}" for v in cfg.wide_var_w))
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
 ax = axes[0]
 R_line = np.linspace(0.0, 6.5, 66)
-plotting.bound(ax, R_line, 10 * np.log10(2.0 ** (-2 * R_line)), label="$D_X(R)$, no side info")
+plotting.bound(ax, R_line, 10 * np.log10(2.0 ** (-2 * R_line)),
+               label="$D_X(R)$, no side info")
 plotting.bound(ax, R_line, mmse_t_db - 20 * np.log10(2) * R_line,
                label=r"$D_{\mathrm{WZ}}(R)$", linestyle="--")
 ax.axhline(mmse_t_db, color="0.5", lw=0.8, ls=":", label=r"$E[A \mid T]$, zero rate")
@@ -272,12 +274,13 @@ se = np.sqrt(ref_match * (1 - ref_match) / cfg.n_eval)
 ax.errorbar(rates, ref_match, yerr=2 * se, fmt="o", capsize=3,
             label="simulated (±2 standard errors)")
 ax.plot(rates, ref_exact, "-", label="exact, Poisson limit (match-exact)")
-ax.set(xlabel="rate (bits per sample)", ylabel="P(decoder picks the encoder's proposal)",
-       ylim=(0, 1.02))
+ax.set(xlabel="rate (bits per sample)", ylim=(0, 1.02),
+       ylabel="P(decoder picks the encoder's proposal)")
 ax.legend(fontsize=8)
 run.save_figure(fig, "iml_rd", {
     "rate_bits": rates, "paper_mse_db": cfg.paper_mse_db, "reference_db": ref_db,
-    "hard_db": hard_db, "soft_db": soft_db, "soft_same_db": soft_same_db, "coset_db": coset_db,
+    "hard_db": hard_db, "soft_db": soft_db, "soft_same_db": soft_same_db,
+    "coset_db": coset_db,
     "match": ref_match, "match_exact": ref_exact, "mmse_t_db": mmse_t_db,
     "var_w_paper": [choice["paper", b] for b in cfg.rate_bits],
     "var_w_hard": [choice["hard", b] for b in cfg.rate_bits],
@@ -340,8 +343,9 @@ run.save_figure(fig, "iml_rd", {
 # {glue:text}`us_ref:.0f` µs here; the encoder of chapter 4's learned quantizer — an argmin over
 # $K$ = 32 indices of a small network's outputs, whose cost does not depend on its weights —
 # spends {glue:text}`us_vq:.1f` µs on a sample, with the decoder one network evaluation more.
-# This is the review's point: such schemes prove what is achievable one shot at a time, but their
-# cost grows exponentially with the rate.
+# The review judges the learned quantizers more amenable to practical use than a scheme that
+# communicates samples of continuous distributions, while noting that they too become infeasible
+# as their codebook grows; here is the measure of the difference.
 
 # %%
 vq_source = sources.QuadraticGaussian(1.0, cfg.var_zeta)
@@ -358,7 +362,8 @@ run.glue("ref_1bit", ref_db[0])
 run.glue("ref_6bit", ref_db[-1])
 run.glue("match_1bit", ref_match[0])
 run.glue("exact_1bit", ref_exact[0])
-run.glue("iwt_min", one_shot.GaussianIML(max(cfg.paper_var_w), cfg.var_zeta).I_AW_given_T)
+noisiest = one_shot.GaussianIML(max(cfg.paper_var_w), cfg.var_zeta)
+run.glue("iwt_min", noisiest.I_AW_given_T)
 run.glue("gap_min", float((ref_db - paper).min()))
 run.glue("gap_max", float((ref_db - paper).max()))
 run.glue("paper_wz_gap_1bit", float(paper[0] - (mmse_t_db - 20 * np.log10(2))))
@@ -372,7 +377,8 @@ run.glue("soft_gain_min", float(soft_gain.min()))
 run.glue("soft_gain_max", float(soft_gain.max()))
 run.glue("us_ref", float(np.mean([evals[b, choice["paper", b]]["us_per_sample"]
                                   for b in cfg.rate_bits])))
-print("averaging decoder's gain at the paper decoder's best σ² (dB):", np.round(soft_gain, 2))
+print("gain of the averaging decoder at the paper decoder's best σ² (dB):")
+print(np.round(soft_gain, 2))
 
 # %% [markdown]
 # ## Claims
