@@ -34,6 +34,12 @@ r_T = p(w | t)/p(w), and outputs E[A | W, T]. Two decoders:
   knowledge of the other proposals' randomness is left out). Each integral is a quadrature in
   z = (a − W_i)/σ; proposals whose weight is below e⁻⁴⁰ are skipped.
 
+**Detection.** Both streams are CRC-framed (:mod:`wzcore.coding`): a damaged stream raises
+:class:`wzcore.coding.CorruptStreamError`. They also carry a 32-bit tag of the shared seed
+(:func:`seed_tag`), so a decoder given another seed raises instead of decoding. What no check can catch:
+a decoder that holds the right seed but picks a wrong proposal (importance matching's mismatch, below) —
+that is the scheme's distortion, not an error.
+
 **Matching probability** (:func:`match_probability`). For the Poisson process (N → ∞) the probability that
 the decoder picks the encoder's proposal is exact: given the encoder's U = u*,
 
@@ -51,6 +57,7 @@ from __future__ import annotations
 import math
 import struct
 import time
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +82,7 @@ __all__ = [
     "match_probability",
     "pfr_decode",
     "pfr_encode",
+    "seed_tag",
     "zipf_exponent",
 ]
 
@@ -281,8 +289,20 @@ def pfr_decode(k: np.ndarray, var_q: float, seed: int, *, chunk: int = 256, bloc
 
 # ---- real bits: the index code and the label code -----------------------------------------------------
 _MAX_OCTAVE = 62
-_PF_KIND, _PF_HEAD = "PF", struct.Struct("<Id")  # n, λ
-_IM_KIND, _IM_HEAD = "IM", struct.Struct("<IB")  # n, log2 L
+_PF_KIND, _PF_HEAD = "PF", struct.Struct("<IdI")  # n, λ, seed tag
+_IM_KIND, _IM_HEAD = "IM", struct.Struct("<IBI")  # n, log2 L, seed tag
+
+
+def seed_tag(seed: int) -> int:
+    """CRC-32 of the shared seed (8 bytes, little-endian): the streams carry it, so that a decoder holding
+    another seed finds out instead of regenerating other candidates and returning a wrong but plausible
+    sample. Detection is certain for seeds whose tags differ (all but 1 in 2^32 pairs)."""
+    return zlib.crc32(int(validate.integer("seed", seed, 0, 2**64 - 1)).to_bytes(8, "little"))
+
+
+def _check_tag(tag: int, seed: int | None) -> None:
+    if seed is not None and seed_tag(seed) != tag:
+        raise ValueError("the stream was made with another shared seed (seed tag mismatch)")
 
 
 def zipf_exponent(info_bits: float) -> float:
@@ -299,8 +319,9 @@ def _octave_pmf(lam: float) -> np.ndarray:
     return np.maximum(mass, 1e-300)
 
 
-def encode_index(k: np.ndarray, lam: float) -> bytes:
-    """A ``"PF"`` frame: header (n, λ); payload an ``"AC"`` frame of the octaves e = ⌊log₂ k⌋ under the Zipf
+def encode_index(k: np.ndarray, lam: float, seed: int) -> bytes:
+    """A ``"PF"`` frame: header (n, λ, :func:`seed_tag` of ``seed``); payload an ``"AC"`` frame of the
+    octaves e = ⌊log₂ k⌋ under the Zipf
     octave masses, then the e low bits of every k, packed (big-endian bit order)."""
     k = validate.int_array("k", k)
     if k.size and (k.min() < 1 or k.max() >= 2**_MAX_OCTAVE):
@@ -310,15 +331,17 @@ def encode_index(k: np.ndarray, lam: float) -> bytes:
     e = e - (2**e > k) + (2 ** (e + 1) <= k)  # exact octave despite float log2
     bits = [((int(v) >> s) & 1) for v, ee in zip(k, e, strict=True) for s in range(int(ee) - 1, -1, -1)]
     payload = coding.encode_categorical(e, _octave_pmf(lam)) + np.packbits(np.array(bits, np.uint8)).tobytes()
-    return coding.write_frame(_PF_KIND, _PF_HEAD.pack(k.size, lam), payload)
+    return coding.write_frame(_PF_KIND, _PF_HEAD.pack(k.size, lam, seed_tag(seed)), payload)
 
 
-def decode_index(stream: bytes) -> np.ndarray:
-    """Inverse of :func:`encode_index` (raises :class:`wzcore.coding.CorruptStreamError` on damage)."""
+def decode_index(stream: bytes, seed: int | None = None) -> np.ndarray:
+    """Inverse of :func:`encode_index` (raises :class:`wzcore.coding.CorruptStreamError` on damage, and
+    ValueError if ``seed`` is given and is not the encoder's)."""
     header, payload, rest = coding.read_frame(stream, _PF_KIND)
     if rest or len(header) != _PF_HEAD.size:
         raise coding.CorruptStreamError("malformed index stream")
-    n, lam = _PF_HEAD.unpack(header)
+    n, lam, tag = _PF_HEAD.unpack(header)
+    _check_tag(tag, seed)
     ac, raw = coding.split_stream(payload, "AC")
     e = coding.decode_categorical(ac, _octave_pmf(lam))
     if e.size != n:
@@ -336,8 +359,9 @@ def decode_index(stream: bytes) -> np.ndarray:
     return out
 
 
-def encode_labels(labels: np.ndarray, L: int) -> bytes:
-    """An ``"IM"`` frame: header (n, log₂ L), payload the labels in log₂ L bits each, packed."""
+def encode_labels(labels: np.ndarray, L: int, seed: int) -> bytes:
+    """An ``"IM"`` frame: header (n, log₂ L, :func:`seed_tag` of ``seed``), payload the labels in log₂ L bits
+    each, packed."""
     L = validate.integer("L", L, 1, 2**16)
     if L & (L - 1):
         raise ValueError(f"L must be a power of 2, got {L}")
@@ -346,15 +370,17 @@ def encode_labels(labels: np.ndarray, L: int) -> bytes:
         raise ValueError(f"labels must lie in [0, {L - 1}]")
     nb = L.bit_length() - 1
     bits = ((lab[:, None] >> np.arange(nb - 1, -1, -1)) & 1).astype(np.uint8).ravel()
-    return coding.write_frame(_IM_KIND, _IM_HEAD.pack(lab.size, nb), np.packbits(bits).tobytes())
+    header = _IM_HEAD.pack(lab.size, nb, seed_tag(seed))
+    return coding.write_frame(_IM_KIND, header, np.packbits(bits).tobytes())
 
 
-def decode_labels(stream: bytes) -> np.ndarray:
-    """Inverse of :func:`encode_labels`."""
+def decode_labels(stream: bytes, seed: int | None = None) -> np.ndarray:
+    """Inverse of :func:`encode_labels` (CorruptStreamError on damage, ValueError on another seed)."""
     header, payload, rest = coding.read_frame(stream, _IM_KIND)
     if rest or len(header) != _IM_HEAD.size:
         raise coding.CorruptStreamError("malformed label stream")
-    n, nb = _IM_HEAD.unpack(header)
+    n, nb, tag = _IM_HEAD.unpack(header)
+    _check_tag(tag, seed)
     if len(payload) != (n * nb + 7) // 8:
         raise coding.CorruptStreamError("label stream length does not match its header")
     if nb == 0:

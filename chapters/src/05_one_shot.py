@@ -55,8 +55,10 @@ torch.set_num_threads(cfg.threads)
 # and $U_K$ is an exact sample of $P$. Li and El Gamal {cite}`li2018strong` show that the index
 # costs at most $I + \log_2(I + 1) + 4$ bits with $I = I(A; W)$. We code $K$ for real
 # (`one_shot.encode_index`): its octave $\lfloor \log_2 K \rfloor$ is entropy-coded under their
-# Zipf law, the bits below the leading one are sent as they are. The encoder stops searching
-# once no later proposal can win, so the number of proposals it draws is measured too.
+# Zipf law, the bits below the leading one are sent as they are; the stream's frame carries a
+# CRC and a 32-bit tag of the shared seed, so a decoder holding another seed refuses the stream
+# instead of regenerating other proposals. The encoder stops searching once no later proposal
+# can win, so the number of proposals it draws is measured too.
 
 # %%
 pfr_rows = []
@@ -64,8 +66,8 @@ for info in cfg.pfr_info_bits:
     var_w = 1.0 / (2.0 ** (2 * info) - 1.0)  # I(A; W) = ½ log2(1 + 1/σ²)
     a = rng.standard_normal(cfg.pfr_samples)
     res = one_shot.pfr_encode(a, var_w, 1 + var_w, seed=cfg.seed)
-    stream = one_shot.encode_index(res.k, one_shot.zipf_exponent(info))
-    assert np.array_equal(one_shot.decode_index(stream), res.k)
+    stream = one_shot.encode_index(res.k, one_shot.zipf_exponent(info), seed=cfg.seed)
+    assert np.array_equal(one_shot.decode_index(stream, seed=cfg.seed), res.k)
     u = one_shot.pfr_decode(res.k, 1 + var_w, seed=cfg.seed)
     assert np.array_equal(u, res.u)  # the decoder regenerates the encoder's sample
     z = (u - a) / np.sqrt(var_w)  # N(0, 1) if U_K ~ P exactly
@@ -204,7 +206,7 @@ for bits in cfg.rate_bits:
         res = one_shot.iml_run(model, a_ev, t_ev, cfg.n_proposals, 2**bits,
                                seed=cfg.seed + 1)
         exact = one_shot.match_probability(model, a_ev, t_ev, 2**bits, cfg.exact_nodes)
-        label_bytes = len(one_shot.encode_labels(res.label, 2**bits))
+        label_bytes = len(one_shot.encode_labels(res.label, 2**bits, seed=cfg.seed + 1))
         evals[bits, v] = {
             "hard_db": 10 * np.log10(np.mean((res.x_hard - a_ev) ** 2)),
             "soft_db": 10 * np.log10(np.mean((res.x_soft - a_ev) ** 2)),

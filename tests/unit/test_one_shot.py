@@ -57,27 +57,31 @@ def test_index_code_round_trips_and_detects_damage():
     rng = np.random.default_rng(2)
     k = np.concatenate([[1, 2, 3, 2**40 + 5], rng.geometric(0.01, 500)])
     lam = O.zipf_exponent(4.0)
-    s = O.encode_index(k, lam)
-    np.testing.assert_array_equal(O.decode_index(s), k)
+    s = O.encode_index(k, lam, seed=9)
+    np.testing.assert_array_equal(O.decode_index(s, seed=9), k)
+    with pytest.raises(ValueError, match="another shared seed"):
+        O.decode_index(s, seed=10)
     bad = bytearray(s)
     bad[len(bad) // 2] ^= 0x10
     with pytest.raises(coding.CorruptStreamError):
         O.decode_index(bytes(bad))
     with pytest.raises(ValueError, match="k"):
-        O.encode_index(np.array([0, 1]), lam)
+        O.encode_index(np.array([0, 1]), lam, seed=0)
 
 
 def test_label_code_is_log2_L_bits_per_sample():
     rng = np.random.default_rng(3)
     for L in (1, 2, 8, 64):
         lab = rng.integers(0, L, 1001)
-        s = O.encode_labels(lab, L)
-        np.testing.assert_array_equal(O.decode_labels(s), lab)
-        assert len(s) == coding.FRAME_OVERHEAD + 5 + math.ceil(1001 * math.log2(L) / 8)
+        s = O.encode_labels(lab, L, seed=1)
+        np.testing.assert_array_equal(O.decode_labels(s, seed=1), lab)
+        assert len(s) == coding.FRAME_OVERHEAD + 9 + math.ceil(1001 * math.log2(L) / 8)
+    with pytest.raises(ValueError, match="another shared seed"):
+        O.decode_labels(s, seed=2)
     with pytest.raises(ValueError, match="power of 2"):
-        O.encode_labels(np.zeros(3, int), 3)
+        O.encode_labels(np.zeros(3, int), 3, seed=0)
     with pytest.raises(coding.CorruptStreamError):
-        O.decode_labels(O.encode_labels(np.zeros(8, int), 4)[:-1])
+        O.decode_labels(O.encode_labels(np.zeros(8, int), 4, seed=0)[:-1])
 
 
 def _race_match_probability(r1: np.ndarray, r2: np.ndarray, lab: np.ndarray) -> float:
