@@ -93,7 +93,7 @@ LOG2E = math.log2(math.e)
 class SharedRandomness:
     """Candidates regenerated from ``seed``: chunk ``c`` of block ``b`` from ``SeedSequence([seed, b, c])``.
 
-    :meth:`draw` returns (z, label, e) of shape (B, C): standard normals, labels in [0, L) and Exp(1)
+    :meth:`SharedRandomness.draw` returns (z, label, e) of shape (B, C): standard normals, labels in [0, L) and Exp(1)
     variables, float64 on ``device``.
     """
 
@@ -102,6 +102,7 @@ class SharedRandomness:
         self.device = torch.device(device) if device is not None else default_device()
 
     def draw(self, block: int, chunk: int, B: int, C: int, L: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(z, label, e) of chunk ``chunk`` of block ``block``: B × C normals, labels in [0, L), Exp(1)."""
         state = np.random.SeedSequence([self.seed, int(block), int(chunk)]).generate_state(2, np.uint64)
         gen = torch.Generator(device=self.device).manual_seed(int(state[0] >> np.uint64(1)))
         z = torch.randn(B, C, generator=gen, device=self.device, dtype=torch.float64)
@@ -137,6 +138,7 @@ class GaussianIML:
 
     @property
     def var_a_given_t(self) -> float:
+        """Var(A | T) = v_ζ/(1 + v_ζ)."""
         return self.var_zeta / (1 + self.var_zeta)
 
     @property
@@ -146,6 +148,7 @@ class GaussianIML:
 
     @property
     def mse_matched(self) -> float:
+        """MSE of E[A | W, T]: the distortion when the decoder has the encoder's W."""
         return 1.0 / (1.0 + 1.0 / self.var_w + 1.0 / self.var_zeta)
 
     @property
@@ -155,7 +158,7 @@ class GaussianIML:
 
     @property
     def I_AW_given_T(self) -> float:
-        """I(A; W | T) in bits (the Wyner–Ziv rate of :attr:`mse_matched`)."""
+        """I(A; W | T) in bits (the Wyner–Ziv rate of :attr:`GaussianIML.mse_matched`)."""
         return 0.5 * math.log2(self.var_a_given_t / self.mse_matched)
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -14,8 +14,8 @@
 # This chapter builds the two pieces from the seed up — channel simulation by the Poisson
 # functional representation {cite}`li2018strong`, then importance matching — measures their real
 # bits, runs the paper's reference experiment, checks its published numbers against an exact
-# expression for the matching probability, and measures the cost the review names as what keeps
-# such schemes from practice.
+# expression for the matching probability, and measures what such schemes cost — the review
+# judges the learned quantizers more amenable to practical use.
 
 # %% tags=["parameters"]
 PROFILE = "auto"
@@ -316,7 +316,7 @@ run.save_figure(fig, "iml_rd", {
 # reported points lie between {glue:text}`gap_min:.1f` and {glue:text}`gap_max:.1f` dB below what
 # we measure. At 1 bit the reported value is {glue:text}`paper_wz_gap_1bit:.1f` dB from
 # $D_{\mathrm{WZ}}$ but {glue:text}`paper_coset_1bit:.1f` dB below the fixed-length coset
-# quantizer of 1 bit (below). A scheme with shared randomness is an average of deterministic
+# quantizer of 1 bit ({numref}`fig-iml-rd`). A scheme with shared randomness is an average of deterministic
 # one-shot codes, so it cannot beat the best of them; the coset code is not proven the best, but a
 # 1-bit code that much better would be a result of its own. One explanation we could test does
 # not fit either: a distortion measured
