@@ -33,6 +33,7 @@ import numpy as np
 from scipy.stats import norm
 
 from wzcore import bounds, coding, plotting, profiles, rd, results, sources, swc_nq
+from wzcore import lattice as lt
 from wzcore import quantization as qz
 from wzcore import slepian_wolf as sw
 
@@ -526,6 +527,94 @@ except ValueError as err:
 # equal distortion, the finite-length LDPC loss, the rate grid or its provisioning margin, and the
 # container (headers and CRCs, a fixed cost that weighs more at small $n$).
 #
+# ## A hexagonal lattice: less than the scalar loss
+#
+# A scalar quantizer's cells are intervals; quantizing *pairs* of samples lets the cells be
+# hexagons, which hold their points closer to the centre. The nested-lattice construction of
+# Zamir, Shamai and Erez {cite}`zamir2002nested` — of which the coset quantizer is the 1-D case
+# and SWC-NQ {cite}`liu2006slepian` the practical form — takes a fine lattice for the quantizer
+# and a coarse copy of it for the binning. Here the fine lattice is either $\mathbb Z^2$ (two
+# scalar quantizers) or the hexagonal lattice $A_2$ (`wzcore.lattice`, nearest point exact), the
+# fine index is Slepian–Wolf coded ideally at rate $H(Q \mid Y)$ — a coarse lattice large enough
+# for $y$ to single out the coset member — and the decoder outputs $E[X \mid Q, Y]$. Both rate and
+# estimate are quadratures over each cell ({glue:text}`a2_quad_points:d` points), averaged over
+# {glue:text}`a2_pairs:,d` pairs, the same pairs for both lattices. At high rate the gap to $R_{\mathrm{WZ}}$ is
+# $10\log_{10}(2\pi e\, G)$ with $G$ the normalised second moment of the cell: 1.533 dB for the
+# interval, 1.366 dB for the hexagon.
+
+# %%
+lat_rows = []
+for i, size in enumerate(cfg.a2_cells):
+    row = {"size": size}
+    for lat in (lt.Z2, lt.A2):
+        step = size * np.sqrt(cond_var / lat.cell_area)  # equal cell areas
+        pairs = np.random.default_rng([cfg.seed, 2, i])  # the same pairs for both
+        o = lt.ideal_sw_point(lat, step, cfg.var_n, cfg.a2_pairs, pairs, m=cfg.a2_quad)
+        d_wz = cond_var * 2 ** (-2 * o["rate"])
+        row[lat.name] = (o["rate"], 10 * np.log10(o["mse"] / d_wz))
+    lat_rows.append(row)
+print("cell/σ   Z² rate  Z² gap dB   A2 rate  A2 gap dB   difference dB")
+for r in lat_rows:
+    (rz, gz), (ra, ga) = r["Z2"], r["A2"]
+    print(f"{r['size']:6.2f}  {rz:8.3f}  {gz:9.3f}  {ra:8.3f}  {ga:9.3f}  "
+          f"{gz - ga:14.3f}")
+gap_z2 = np.array([r["Z2"][1] for r in lat_rows])
+gap_a2 = np.array([r["A2"][1] for r in lat_rows])
+hex_gain = 10 * np.log10(lt.G_Z / lt.G_A2)
+run.glue("a2_quad_points", 2 * cfg.a2_quad**2)
+run.glue("a2_pairs", cfg.a2_pairs)
+run.glue("hex_gain_db", hex_gain)
+run.glue("a2_diff_hr", float(np.mean((gap_z2 - gap_a2)[-2:])))
+
+# %% tags=["hide-input"]
+M = cfg.a2_picture_m
+code = lt.NestedA2(1.0, M)
+ij = np.stack(np.meshgrid(np.arange(-8, 9), np.arange(-8, 9), indexing="ij"), -1)
+pts = ij.reshape(-1, 2) @ lt.A2_BASIS
+pts = pts[(np.abs(pts) <= 3.6).all(1)]
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
+ax = axes[0]
+ax.scatter(pts[:, 0], pts[:, 1], c=code.coset(pts), cmap="tab10", s=60,
+           edgecolors="k", lw=0.4)
+coarse = pts[code.coset(pts) == 0]
+ax.scatter(coarse[:, 0], coarse[:, 1], s=260, facecolors="none", edgecolors="k", lw=1.2)
+ax.set(aspect="equal", xlabel="$x_1$", ylabel="$x_2$",
+       title=f"$A_2$ nested in {M}$A_2$: {M * M} cosets (colours)")
+ax = axes[1]
+rates_z2 = [r["Z2"][0] for r in lat_rows]
+rates_a2 = [r["A2"][0] for r in lat_rows]
+ax.plot(rates_z2, gap_z2, "s-", label=r"$\mathbb{Z}^2$ (scalar), ideal SW")
+ax.plot(rates_a2, gap_a2, "o-", label=r"$A_2$ (hexagonal), ideal SW")
+for G, name in ((lt.G_Z, "scalar"), (lt.G_A2, "hexagon")):
+    ax.axhline(10 * np.log10(2 * np.pi * np.e * G), color="0.5", ls=":", lw=1)
+    ax.annotate(f"{name}: {10 * np.log10(2 * np.pi * np.e * G):.3f} dB",
+                (max(rates_z2), 10 * np.log10(2 * np.pi * np.e * G)), fontsize=8,
+                ha="right", va="bottom")
+ax.set(xlabel="rate (bits per sample)",
+       ylabel=r"gap to $R_{\mathrm{WZ}}$ at equal rate (dB)")
+ax.legend(fontsize=8, loc="lower left")
+run.save_figure(fig, "a2_lattice", {
+    "cell_size": cfg.a2_cells, "rate_z2": rates_z2, "gap_z2_db": gap_z2,
+    "rate_a2": rates_a2, "gap_a2_db": gap_a2, "hex_gain_db": hex_gain,
+    "G_Z": lt.G_Z, "G_A2": lt.G_A2, "pairs": cfg.a2_pairs,
+    "quad": cfg.a2_quad})
+
+# %% [markdown]
+# ```{glue:figure} a2_lattice
+# :name: fig-a2-lattice
+#
+# Left: the hexagonal lattice $A_2$ nested in a scaled copy of itself; colours are cosets, the
+# circled points the coarse lattice (coset 0). Right: the gap to $R_{\mathrm{WZ}}$ at each point's
+# rate of the quantizers of pairs with cells of $\mathbb Z^2$ and of $A_2$, the fine index
+# Slepian–Wolf coded ideally; dotted, the high-rate gaps $10\log_{10}(2\pi e G)$.
+# ```
+#
+# The hexagon is closer to the bound at every rate measured ({numref}`fig-a2-lattice`); at the two
+# highest rates the difference averages {glue:text}`a2_diff_hr:.3f` dB, against
+# {glue:text}`hex_gain_db:.3f` dB from theory. Larger gains need higher dimensions (the loss
+# vanishes only as the dimension grows), which is what trellis-coded and LDPC-based quantizers
+# reach for.
+#
 # ## All schemes against the bounds
 #
 # One figure collects every scheme, with distortion in dB on the horizontal axis and the bounds as
@@ -678,4 +767,11 @@ run.claims.check(
          and np.allclose(rc_R, [w[1] / n_bits for w in wire], rtol=0, atol=1e-12)),
     "each SWC-NQ rate is the bits on the wire (feedback included) over the samples",
     figure="rd_gaussian", gap_ff_bits=gap_ff, gap_rc_bits=gap_rc)
+hr_diff = (gap_z2 - gap_a2)[-2:]
+run.claims.check(
+    "a2_beats_scalar",
+    bool(np.all(gap_a2 < gap_z2) and np.all(np.abs(hr_diff - hex_gain) <= cfg.a2_hr_tol_db)),
+    "with ideal Slepian-Wolf coding the A2 lattice quantizer is closer to R_WZ than the scalar "
+    "one at every rate, and at the two highest rates by 10 log10(G(Z)/G(A2)) = 0.167 dB within "
+    "cfg.a2_hr_tol_db", figure="a2_lattice", gap_z2_db=gap_z2, gap_a2_db=gap_a2)
 run.finish()

@@ -28,9 +28,10 @@ import numpy as np
 import torch
 from scipy.stats import norm
 
-from wzcore import binning, bounds, ntc, plotting, profiles, rd, results, sources, training
+from wzcore import binning, bounds, ntc, plotting, profiles, rd, results, sources
 from wzcore import quantization as qz
 from wzcore import swc_nq as swnq
+from wzcore.training import fit_parallel
 
 CHAPTER = "04_learned_binning"
 cfg = profiles.load(CHAPTER, PROFILE)
@@ -119,11 +120,12 @@ for mode in cfg.ablation_modes:
             continue
         warm = binning.AUTHORS if mode == "authors" else {"warmup": mode}
         abl_keys[mode, seed] = key = ("ablation", mode, seed)
-        jobs[key] = partial(vq_fit, qg, cfg.fig_lam, cfg.ablation_steps, seed=seed, **warm)
+        jobs[key] = partial(vq_fit, qg, cfg.fig_lam, cfg.ablation_steps, seed=seed,
+                            **warm)
 
 # %%
 t0 = time.perf_counter()
-trained = training.fit_parallel(jobs, threads=cfg.threads)
+trained = fit_parallel(jobs, threads=cfg.threads)
 fits = {lam: trained["marginal", lam] for lam in sorted({cfg.fig_lam, *cfg.lams})}
 vq = fits[cfg.fig_lam].model
 run.glue("var_n", cfg.var_n)
