@@ -93,3 +93,15 @@ def test_swc_nq_honest_systems(profile):
     # the return channel decodes every block: its distortion is the oracle's (same blocks, exact index)
     np.testing.assert_allclose(d["swc_rc_D"], d["swc_D"], rtol=1e-12)
     assert np.all(np.asarray(d["swc_rc_feedback"]) > 0)
+
+
+def test_lattice_gaps_meet_high_resolution_theory(profile):
+    """The A2 and Z² quantizers of pairs: each gap to R_WZ near 10 log10(2πe G) (exact at high rate; the Monte
+    Carlo and the quadrature add a few hundredths of a dB), and the hexagon below the square."""
+    d = load_or_skip(profile, CHAPTER, "a2_lattice")["data"]
+    gz, ga = np.asarray(d["gap_z2_db"]), np.asarray(d["gap_a2_db"])
+    np.testing.assert_allclose(d["hex_gain_db"], 10 * np.log10(d["G_Z"] / d["G_A2"]))
+    assert np.all(ga < gz)
+    small = np.asarray(d["cell_size"]) <= 1.0
+    assert np.all(np.abs(gz[small] - 10 * np.log10(2 * np.pi * np.e * d["G_Z"])) < 0.15)
+    assert np.all(np.abs(ga[small] - 10 * np.log10(2 * np.pi * np.e * d["G_A2"])) < 0.15)
