@@ -25,14 +25,12 @@
 PROFILE = "auto"
 
 # %%
-from functools import partial
-
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from scipy.stats import norm
 
-from wzcore import binning, bounds, ntc, plotting, profiles, rd, results, sources, training
+from wzcore import binning, bounds, ntc, plotting, profiles, rd, results, sources
 from wzcore import quantization as qz
 from wzcore import swc_nq as swnq
 
@@ -45,7 +43,6 @@ rng = np.random.default_rng(cfg.seed)
 torch.set_num_threads(1)  # tiny networks: one thread is fastest on a shared CPU
 train_kw = {"steps": cfg.steps, "lr": cfg.lr, "batch": cfg.batch, "seed": cfg.seed,
             "progress": False}
-fit = partial(ntc.fit_ntc, **train_kw)
 
 # %% [markdown]
 # The configuration printed above (collapsed on the website) is the whole of what this run
@@ -75,24 +72,6 @@ fit = partial(ntc.fit_ntc, **train_kw)
 # transforms live in `ntc.NTC`, which composes the entropy model
 # `entropy_models.FactorizedEntropyModel` exactly as CompressAI's `FactorizedPrior` composes its
 # `EntropyBottleneck`.
-#
-# The chapter's models — one per $\lambda$ and source in the sections below — do not depend on one
-# another, so this cell trains them all at once, one process per CPU core
-# (`training.fit_parallel`); each is bit for bit the model a sequential run would train, since it
-# draws all its randomness from its own seed.
-
-# %%
-lap = sources.Laplace(1.0)
-banana = sources.Banana()
-sign_src = sources.SignSideInfo(1.0)
-qg_src = sources.QuadraticGaussian(1.0, cfg.qg_var_n)
-jobs = {("sign", lam): partial(fit, sign_src, 1, 1, lam, dim_y=1) for lam in cfg.sign_lams}
-jobs |= {("qg", lam): partial(fit, qg_src, 1, 1, lam, dim_y=1) for lam in cfg.qg_lams}
-jobs["banana"] = partial(fit, banana, 2, 2, cfg.banana_lam, hidden=cfg.banana_hidden,
-                         steps=cfg.banana_steps)
-jobs |= {("laplace", lam): partial(fit, lap, 1, 1, lam) for lam in cfg.laplace_lams}
-jobs["ste"] = partial(fit, lap, 1, 1, cfg.ste_lam, mode="ste")
-trained = {key: model for key, (model, _) in training.fit_parallel(jobs).items()}
 
 # %% [markdown]
 # ## Laplace: NTC meets the optimal entropy-constrained scalar quantizer
@@ -109,10 +88,11 @@ trained = {key: model for key, (model, _) in training.fit_parallel(jobs).items()
 # estimator (rounding in the forward pass, identity gradient) instead of additive noise.
 
 # %%
+lap = sources.Laplace(1.0)
 x_lap, _ = lap.sample(cfg.n_eval, rng)
-lap_models = [trained["laplace", lam] for lam in cfg.laplace_lams]
+lap_models = [ntc.fit_ntc(lap, 1, 1, lam, **train_kw)[0] for lam in cfg.laplace_lams]
 lap_eval = [ntc.evaluate(m, x_lap) for m in lap_models]
-ste_model = trained["ste"]
+ste_model, _ = ntc.fit_ntc(lap, 1, 1, cfg.ste_lam, mode="ste", **train_kw)
 ste_eval = ntc.evaluate(ste_model, x_lap)
 
 # %% [markdown]
@@ -302,8 +282,10 @@ run.save_figure(fig, "laplace_quantizer", {
 # this source is counted per 2-D vector.
 
 # %%
+banana = sources.Banana()
 x_ban, _ = banana.sample(cfg.n_eval, rng)
-ban_model = trained["banana"]
+ban_model, _ = ntc.fit_ntc(banana, 2, 2, cfg.banana_lam, hidden=cfg.banana_hidden,
+                           **{**train_kw, "steps": cfg.banana_steps})
 ban_eval = ntc.evaluate(ban_model, x_ban)
 
 # %% [markdown]
@@ -382,14 +364,17 @@ run.save_figure(fig, "banana_cells", {
 # contiguous cells; more than one would be binning).
 
 # %%
+sign_src = sources.SignSideInfo(1.0)
+qg_src = sources.QuadraticGaussian(1.0, cfg.qg_var_n)
 run.glue("qg_var_n", cfg.qg_var_n)
 run.glue("qg_cond_var", qg_src.cond_var)
 si = {"sign": {"src": sign_src, "lams": cfg.sign_lams, "x_lim": 6.0, "x_wide": 24.0},
       "qg": {"src": qg_src, "lams": cfg.qg_lams, "x_lim": 4.0, "x_wide": 7.0}}
-for name, d in si.items():
+for d in si.values():
     d["x"], d["y"] = d["src"].sample(cfg.n_eval, rng)
     d["x_grid"] = np.linspace(-d["x_lim"], d["x_lim"], cfg.cell_grid)
-    d["models"] = [trained[name, lam] for lam in d["lams"]]
+    d["models"] = [ntc.fit_ntc(d["src"], 1, 1, lam, dim_y=1, **train_kw)[0]
+                   for lam in d["lams"]]
     d["evals"] = [ntc.evaluate(m, d["x"], d["y"]) for m in d["models"]]
     d["k_grid"] = [ntc.quantization_cells_1d(m, d["x_grid"]) for m in d["models"]]
     d["runs"] = [rd.count_intervals_per_index(k) for k in d["k_grid"]]
