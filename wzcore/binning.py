@@ -86,6 +86,8 @@ __all__ = [
     "BinningFit",
     "BinningVQ",
     "IIDVector",
+    "Logits",
+    "LrScale",
     "YGivenX",
     "binning_summary",
     "cell_weights",
@@ -98,8 +100,11 @@ __all__ = [
     "evaluate",
     "fit_binning",
     "folding_fraction",
+    "mlp",
     "periodicity",
     "relabel",
+    "scale_lr",
+    "seeded_init",
     "sign_sharing",
     "sw_blocks",
 ]
@@ -262,7 +267,7 @@ class YGivenX:
 
 
 # ---- the model -----------------------------------------------------------------------------------------
-class _Scale(nn.Module):
+class LrScale(nn.Module):
     """θ = c·θ_raw: under Adam, a learning rate lr on θ_raw is a learning rate c·lr on θ."""
 
     def __init__(self, c: float):
@@ -276,13 +281,16 @@ class _Scale(nn.Module):
         return value / self.c
 
 
-class _Logits(nn.Module):
+class Logits(nn.Module):
+    """K free logits θ (a marginal index prior p(k) = softmax(θ)_k), starting at 0 (uniform)."""
+
     def __init__(self, K: int):
         super().__init__()
         self.logits = nn.Parameter(torch.zeros(K))
 
 
-def _mlp(d_in: int, hidden: Sequence[int], d_out: int) -> nn.Sequential:
+def mlp(d_in: int, hidden: Sequence[int], d_out: int) -> nn.Sequential:
+    """Linear layers d_in → hidden… → d_out with leaky ReLU between them (none after the last)."""
     layers: list[nn.Module] = []
     d = d_in
     for h in hidden:
@@ -290,6 +298,22 @@ def _mlp(d_in: int, hidden: Sequence[int], d_out: int) -> nn.Sequential:
         d = h
     layers.append(nn.Linear(d, d_out))
     return nn.Sequential(*layers)
+
+
+def seeded_init(module: nn.Module, gen: torch.Generator) -> None:
+    """PyTorch's default initialisation of every ``nn.Linear`` in ``module``, drawn from ``gen``."""
+    for lin in (m for m in module.modules() if isinstance(m, nn.Linear)):
+        nn.init.kaiming_uniform_(lin.weight, a=math.sqrt(5), generator=gen)
+        bound = 1 / math.sqrt(lin.in_features)
+        nn.init.uniform_(lin.bias, -bound, bound, generator=gen)
+
+
+def scale_lr(module: nn.Module, scale: float) -> None:
+    """Reparametrise every parameter θ of ``module`` as θ = scale·θ_raw (:class:`LrScale`): under Adam its
+    learning rate becomes scale × the optimizer's (the index priors' own learning rate)."""
+    for mod in list(module.modules()):
+        for pname in [n for n, _ in mod.named_parameters(recurse=False)]:
+            parametrize.register_parametrization(mod, pname, LrScale(scale))
 
 
 class BinningVQ(nn.Module):
@@ -321,16 +345,11 @@ class BinningVQ(nn.Module):
         self.prior = prior
         gen = torch.Generator().manual_seed(int(seed))
         self.dec_in = nn.Linear(self.K + self.dim_y, hidden[0])
-        self.dec_rest = nn.Sequential(nn.LeakyReLU(), *_mlp(hidden[0], hidden[1:], self.dim_x))
-        self.prior_net = _Logits(self.K) if prior == "marginal" else _mlp(self.dim_y, prior_hidden, self.K)
-        for lin in (m for m in self.modules() if isinstance(m, nn.Linear)):  # nn.Linear's init, seeded
-            nn.init.kaiming_uniform_(lin.weight, a=math.sqrt(5), generator=gen)
-            bound = 1 / math.sqrt(lin.in_features)
-            nn.init.uniform_(lin.bias, -bound, bound, generator=gen)
+        self.dec_rest = nn.Sequential(nn.LeakyReLU(), *mlp(hidden[0], hidden[1:], self.dim_x))
+        self.prior_net = Logits(self.K) if prior == "marginal" else mlp(self.dim_y, prior_hidden, self.K)
+        seeded_init(self, gen)
         self.prior_lr_scale = scale
-        for mod in list(self.prior_net.modules()):
-            for pname in [n for n, _ in mod.named_parameters(recurse=False)]:
-                parametrize.register_parametrization(mod, pname, _Scale(scale))
+        scale_lr(self.prior_net, scale)
 
     # -- plumbing
     def __reduce_ex__(self, protocol: int) -> tuple[Any, tuple[Any, ...]]:

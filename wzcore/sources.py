@@ -9,6 +9,8 @@ compare against (conditional entropies, conditional variances, posteriors).
 - :class:`Laplace`, :class:`SignSideInfo` — Laplace(0, b) and the "signed Laplacian" Y = sign X (ch. 3, 4).
 - :class:`Banana` — the 2-D toy source of Ballé et al., "Nonlinear transform coding" (chapter 3).
 - :class:`DiscreteJoint`, :class:`TernarySource` — finite joint pmfs for Blahut–Arimoto (chapter 2).
+- :class:`GaussianPair` — two unit-variance Gaussians with correlation ρ, each seen by its own encoder
+  (the two-terminal problem, chapter 7).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "DSBS",
     "Banana",
     "DiscreteJoint",
+    "GaussianPair",
     "Laplace",
     "QuadraticGaussian",
     "SignSideInfo",
@@ -324,3 +327,34 @@ class TernarySource(DiscreteJoint):
 
     def __repr__(self) -> str:
         return f"TernarySource(eps={self.eps}, p_x={tuple(self.p_x)}, a={self.a})"
+
+
+class GaussianPair:
+    """(X1, X2) jointly Gaussian, unit variances, correlation ρ: X2 = ρ·X1 + √(1 − ρ²)·Z, Z ~ N(0, 1).
+
+    Each source is the other's side information in the two-terminal problem (Berger–Tung; Wagner,
+    Tavildar & Viswanath 2008); ``sample`` returns (x1, x2). The conditional law of one given the other is
+    N(ρ·x, 1 − ρ²) both ways (:meth:`conditional`).
+    """
+
+    def __init__(self, rho: float = 0.9):
+        self.rho = validate.interval("rho", rho, -1.0, 1.0, open_low=True, open_high=True)
+
+    @property
+    def cond_var(self) -> float:
+        """Var(X1 | X2) = Var(X2 | X1) = 1 − ρ²."""
+        return 1.0 - self.rho**2
+
+    def conditional(self, x) -> tuple[np.ndarray, float]:
+        """Mean ρ·x and variance 1 − ρ² of the other source given one source's value(s) ``x``."""
+        return self.rho * np.asarray(x, dtype=np.float64), self.cond_var
+
+    def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        n = validate.integer("n", n, 1)
+        validate.rng(rng)
+        x1 = rng.standard_normal(n)
+        x2 = self.rho * x1 + math.sqrt(self.cond_var) * rng.standard_normal(n)
+        return x1, x2
+
+    def __repr__(self) -> str:
+        return f"GaussianPair(rho={self.rho})"
