@@ -113,8 +113,7 @@ fit_kw = {"K1": cfg.K, "K2": cfg.K, "batch": cfg.batch, "n_grid": cfg.n_grid,
           "warmup_steps": cfg.warmup_steps, "progress": False}
 runs = [("joint", r, lam, cfg.seed) for r in cfg.rhos for lam in cfg.lams]
 runs += [("separate", r, lam, cfg.seed) for r in cfg.separate_rhos for lam in cfg.lams]
-runs += [(p, cfg.ref_rho, cfg.ref_lam, s) for p in ("joint", "separate")
-         for s in cfg.seeds if s != cfg.seed]
+runs += [("joint", cfg.ref_rho, cfg.ref_lam, s) for s in cfg.seeds if s != cfg.seed]
 jobs = {key: partial(tt.fit_two_encoders, sources.GaussianPair(key[1]), key[2], key[2],
                      cfg.steps, prior=key[0], seed=key[3], **fit_kw) for key in runs}
 fits = fit_parallel(jobs, threads=cfg.threads)
