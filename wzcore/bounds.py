@@ -55,6 +55,7 @@ __all__ = [
     "rd_gaussian",
     "rd_hamming",
     "rd_laplace_ba",
+    "sawbridge_entropy_distortion",
     "shannon_lower_bound",
     "slepian_wolf_region",
     "tangent_lower_bound",
@@ -636,3 +637,35 @@ def tangent_lower_bound(rate, distortion, slopes, D):
     D = _arr("D", D)
     lines = r[:, None] + (s[:, None] / LN2) * (np.reshape(D, -1)[None, :] - d[:, None])
     return _out(np.max(lines, axis=0).reshape(D.shape))
+
+
+def sawbridge_entropy_distortion(D):
+    """H*(D), the least entropy (bits) of a deterministic quantizer of the sawbridge B(t) = t − 1(t ≥ U)
+    with mean squared error ∫₀¹ (B − B̂)² dt ≤ D, for 0 < D ≤ 1/6 (0 at and above 1/6, the zero-rate
+    distortion). Wagner & Ballé (DCC 2021) characterise this trade-off; derived here as follows.
+
+    A quantizer of B is a partition of the jump time U. Given a cell A, the best reconstruction is
+    E[B(t) | U ∈ A] = t − F_A(t) with F_A the CDF of U given A, and the error is ∫ F_A (1 − F_A) dt; for an
+    interval of width w it is w ∫₀¹ s(1 − s) ds = w/6, and any other set of the same measure does worse
+    (F_A stays strictly inside (0, 1) across its gaps). So with cell probabilities p_i (interval widths)
+    D = Σ p_i²/6, and H*(D) = min{H(p) : Σ p_i² ≤ 6D}. The least entropy at a given Σ p_i² = c is reached by
+    k equal cells and one smaller one, p = (x, …, x, y), k = ⌊1/c⌋, kx + y = 1, 0 ≤ y ≤ x (Harremoës &
+    Topsøe's bound of entropy by the index of coincidence; checked by random search in the unit tests).
+    The curve is not convex: H* = log₂ k exactly at D = 1/(6k), and between those points a smaller cell
+    grows into a full one. Hand-written (scipy's brentq for y).
+    """
+    d = _positive("D", D)
+    out = np.empty(d.shape)
+    for i, di in np.ndenumerate(d):
+        c = 6.0 * float(di)
+        if c >= 1.0:
+            out[i] = 0.0
+            continue
+        k = math.floor(1.0 / c)
+        if math.isclose(1.0 / k, c, rel_tol=1e-13):
+            out[i] = math.log2(k)
+            continue
+        y = brentq(lambda v, k=k, c=c: (1 - v) ** 2 / k + v**2 - c, 0.0, 1.0 / (k + 1), xtol=1e-15)
+        x = (1 - y) / k
+        out[i] = -k * x * math.log2(x) - (y * math.log2(y) if y > 0 else 0.0)
+    return _out(out)

@@ -19,6 +19,11 @@ code (:mod:`wzcore.ntc`, the image codecs) *composes* one; it does not contain o
 Stream of :meth:`FactorizedEntropyModel.compress`: one :func:`wzcore.coding.write_frame` of kind ``"FP"``
 whose header is C = channels (u16), n (u64) and per channel lo (i32), K (u32) — the integer range
 [lo, lo + K) coded — and whose payload is C :func:`wzcore.coding.encode_integers` frames, one per channel.
+Universal quantization (Agustsson & Theis, "Universally quantized neural compression", NeurIPS 2020):
+with a dither d ~ U(−½, ½) shared by both ends, k = round(u − d), û = k + d, and k is coded under
+P(k | d) = P(k + d − ½ < U < k + d + ½) (:meth:`FactorizedEntropyModel.compress_dithered`, kind ``"UD"``,
+the same layout). Then û − u is uniform and independent of u, so rate and distortion are those of the
+additive-noise training proxy, exactly.
 
 Hand-written rather than imported because the kept stack has no CompressAI / tensorflow-compression.
 """
@@ -313,9 +318,10 @@ class FactorizedEntropyModel(nn.Module):
         payload = b"".join(coding.encode_integers(k[:, c], int(lo[c]), pmfs[c]) for c in range(self.channels))
         return coding.write_frame("FP", header, payload)
 
-    def channel_streams(self, stream: bytes) -> tuple[int, np.ndarray, np.ndarray, list[bytes]]:
-        """Parse a :meth:`compress` stream: (n, lo, K, the per-channel coded streams)."""
-        header, payload, rest = coding.read_frame(stream, "FP")
+    def channel_streams(self, stream: bytes, kind: str = "FP") -> tuple[int, np.ndarray, np.ndarray, list[bytes]]:
+        """Parse a :meth:`compress` stream (``kind`` ``"FP"``; ``"UD"``: :meth:`compress_dithered`): (n, lo,
+        K, the per-channel coded streams)."""
+        header, payload, rest = coding.read_frame(stream, kind)
         if rest:
             raise CorruptStreamError(f"{len(rest)} trailing bytes after the entropy-model stream")
         if len(header) != 10 + 8 * self.channels:
@@ -344,6 +350,68 @@ class FactorizedEntropyModel(nn.Module):
             if k_c.size != n:
                 raise CorruptStreamError(f"channel {c} holds {k_c.size} symbols, header says n = {n}")
             cols.append(k_c)
+        return np.stack(cols, axis=1)
+
+
+    # ---- universal quantization: subtractive dither shared by encoder and decoder -----------------------
+    @torch.no_grad()
+    def dithered_pmfs(self, lo: np.ndarray, K: np.ndarray, dither: np.ndarray,
+                      rows: int = 8192) -> list[np.ndarray]:
+        """Per-sample pmfs of k = round(u − d) given the dither d (Agustsson & Theis 2020): row i of channel c
+        is P(k + d_ic − ½ < U_c < k + d_ic + ½) for k = lo_c … lo_c + K_c − 1 (floored, renormalised),
+        float64 (n, K_c), computed ``rows`` samples at a time on the CPU."""
+        d = np.asarray(dither, dtype=np.float64)
+        if d.ndim != 2 or d.shape[1] != self.channels:
+            raise ValueError(f"dither must have shape (n, {self.channels}), got {d.shape}")
+        out = []
+        for c in range(self.channels):
+            Kc = int(K[c])
+            j = np.arange(Kc, dtype=np.float64) + float(lo[c])
+            p = np.empty((d.shape[0], Kc))
+            for i in range(0, d.shape[0], rows):
+                grid = (j[None, :] + d[i:i + rows, c:c + 1]).reshape(-1)
+                u = torch.zeros(grid.size, self.channels, dtype=torch.float64)
+                u[:, c] = torch.as_tensor(grid)
+                p[i:i + rows] = self.density.likelihood(u)[:, c].numpy().reshape(-1, Kc)
+            p = np.maximum(p, _PMF_FLOOR)
+            out.append(p / p.sum(1, keepdims=True))
+        return out
+
+    def compress_dithered(self, k: np.ndarray, dither: np.ndarray) -> bytes:
+        """Entropy-code k = round(u − d) (N, C) under P(k | d) (:meth:`dithered_pmfs`): a ``"UD"`` frame with
+        the header of :meth:`compress` (C, n, per channel lo and K) and one ``"AC"`` frame per channel."""
+        k = np.asarray(k)
+        d = np.asarray(dither, dtype=np.float64)
+        if k.ndim != 2 or k.shape[1] != self.channels or k.shape[0] < 1 or d.shape != k.shape:
+            raise ValueError(f"k and dither must have one shape (N >= 1, {self.channels}), got {k.shape}, {d.shape}")
+        lo_m, hi_m = self.density.support()
+        lo = np.minimum(lo_m - 1, k.min(axis=0))  # bins shift by up to ½ with the dither
+        K = np.maximum(hi_m + 1, k.max(axis=0) + 1) - lo
+        if np.any(K > MAX_RANGE) or np.any(np.abs(lo) >= 2**31):
+            raise ValueError(f"latents must span at most {MAX_RANGE} integers within int32, got "
+                             f"[{lo.min()}, {(lo + K).max()}): the model is not trained for this input")
+        header = struct.pack("<HQ", self.channels, k.shape[0])
+        header += b"".join(struct.pack("<iI", int(a), int(b)) for a, b in zip(lo, K, strict=True))
+        pmfs = self.dithered_pmfs(lo, K, d)
+        payload = b"".join(coding.encode_integers(k[:, c], int(lo[c]), pmfs[c]) for c in range(self.channels))
+        return coding.write_frame("UD", header, payload)
+
+    def dithered_length(self, stream: bytes) -> int:
+        """n, the number of rows in a :meth:`compress_dithered` stream (the decoder draws that much dither)."""
+        header, _, _ = coding.read_frame(stream, "UD")
+        if len(header) < 10:
+            raise CorruptStreamError(f"dithered header of {len(header)} bytes")
+        return int(struct.unpack_from("<HQ", header, 0)[1])
+
+    def decompress_dithered(self, stream: bytes, dither: np.ndarray) -> np.ndarray:
+        """Inverse of :meth:`compress_dithered` given the same dither: k, int64 (n, C). Raises
+        CorruptStreamError on a damaged stream or a different dither (the symbols' CRC fails)."""
+        n, lo, K, parts = self.channel_streams(stream, kind="UD")
+        d = np.asarray(dither, dtype=np.float64)
+        if d.shape != (n, self.channels):
+            raise ValueError(f"dither must have shape ({n}, {self.channels}) (the stream's), got {d.shape}")
+        pmfs = self.dithered_pmfs(lo, K, d)
+        cols = [coding.decode_integers(part, int(lo[c]), pmfs[c]) for c, part in enumerate(parts)]
         return np.stack(cols, axis=1)
 
 

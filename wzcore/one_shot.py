@@ -36,7 +36,7 @@ r_T = p(w | t)/p(w), and outputs E[A | W, T]. Two decoders:
 
 **Detection.** Both streams are CRC-framed (:mod:`wzcore.coding`): a damaged stream raises
 :class:`wzcore.coding.CorruptStreamError`. They also carry a 32-bit tag of the shared seed
-(:func:`seed_tag`), so a decoder given another seed raises instead of decoding. What no check can catch:
+(:func:`wzcore.coding.seed_tag`), so a decoder given another seed raises instead of decoding. What no check can catch:
 a decoder that holds the right seed but picks a wrong proposal (importance matching's mismatch, below) —
 that is the scheme's distortion, not an error.
 
@@ -57,7 +57,6 @@ from __future__ import annotations
 import math
 import struct
 import time
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +65,7 @@ import torch
 from scipy.special import ndtr, zeta
 
 from wzcore import coding, validate
+from wzcore.coding import seed_tag
 from wzcore.training import device as default_device
 
 __all__ = [
@@ -296,13 +296,6 @@ _PF_KIND, _PF_HEAD = "PF", struct.Struct("<IdI")  # n, λ, seed tag
 _IM_KIND, _IM_HEAD = "IM", struct.Struct("<IBI")  # n, log2 L, seed tag
 
 
-def seed_tag(seed: int) -> int:
-    """CRC-32 of the shared seed (8 bytes, little-endian): the streams carry it, so that a decoder holding
-    another seed finds out instead of regenerating other candidates and returning a wrong but plausible
-    sample. Detection is certain for seeds whose tags differ (all but 1 in 2^32 pairs)."""
-    return zlib.crc32(int(validate.integer("seed", seed, 0, 2**64 - 1)).to_bytes(8, "little"))
-
-
 def _check_tag(tag: int, seed: int | None) -> None:
     if seed is not None and seed_tag(seed) != tag:
         raise ValueError("the stream was made with another shared seed (seed tag mismatch)")
@@ -323,7 +316,7 @@ def _octave_pmf(lam: float) -> np.ndarray:
 
 
 def encode_index(k: np.ndarray, lam: float, seed: int) -> bytes:
-    """A ``"PF"`` frame: header (n, λ, :func:`seed_tag` of ``seed``); payload an ``"AC"`` frame of the
+    """A ``"PF"`` frame: header (n, λ, :func:`wzcore.coding.seed_tag` of ``seed``); payload an ``"AC"`` frame of the
     octaves e = ⌊log₂ k⌋ under the Zipf
     octave masses, then the e low bits of every k, packed (big-endian bit order)."""
     k = validate.int_array("k", k)
@@ -363,8 +356,8 @@ def decode_index(stream: bytes, seed: int | None = None) -> np.ndarray:
 
 
 def encode_labels(labels: np.ndarray, L: int, seed: int) -> bytes:
-    """An ``"IM"`` frame: header (n, log₂ L, :func:`seed_tag` of ``seed``), payload the labels in log₂ L bits
-    each, packed."""
+    """An ``"IM"`` frame: header (n, log₂ L, :func:`wzcore.coding.seed_tag` of ``seed``), payload the labels
+    in log₂ L bits each, packed."""
     L = validate.integer("L", L, 1, 2**16)
     if L & (L - 1):
         raise ValueError(f"L must be a power of 2, got {L}")

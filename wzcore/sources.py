@@ -9,6 +9,7 @@ compare against (conditional entropies, conditional variances, posteriors).
 - :class:`Laplace`, :class:`SignSideInfo` — Laplace(0, b) and the "signed Laplacian" Y = sign X (ch. 3, 4).
 - :class:`Banana` — the 2-D toy source of Ballé et al., "Nonlinear transform coding" (chapter 3).
 - :class:`DiscreteJoint`, :class:`TernarySource` — finite joint pmfs for Blahut–Arimoto (chapter 2).
+- :class:`Sawbridge` — B(t) = t − 1(t ≥ U), U ~ U(0, 1), sampled on a grid of t (Wagner & Ballé; chapter 3).
 - :class:`GaussianPair` — two unit-variance Gaussians with correlation ρ, each seen by its own encoder
   (the two-terminal problem, chapter 7).
 """
@@ -30,6 +31,7 @@ __all__ = [
     "GaussianPair",
     "Laplace",
     "QuadraticGaussian",
+    "Sawbridge",
     "SignSideInfo",
     "TernarySource",
 ]
@@ -358,3 +360,32 @@ class GaussianPair:
 
     def __repr__(self) -> str:
         return f"GaussianPair(rho={self.rho})"
+
+
+class Sawbridge:
+    """The sawbridge B(t) = t − 1(t ≥ U), U ~ U(0, 1), t ∈ [0, 1] (A. B. Wagner, J. Ballé, "Neural networks
+    optimally compress the sawbridge", DCC 2021), sampled at the m midpoints t_j = (j + ½)/m: ``sample``
+    returns x of shape (n, m) and ``None``. Each realisation is a ramp of slope 1 with one unit drop at U:
+    a one-parameter curve in function space. The distortion of the book is the mean over the grid,
+    (1/m) Σ_j (x_j − x̂_j)², which tends to ∫₀¹ (B(t) − B̂(t))² dt as m grows
+    (:func:`wzcore.bounds.sawbridge_entropy_distortion` gives its optimal entropy–distortion trade-off).
+    """
+
+    def __init__(self, m: int = 64):
+        self.m = validate.integer("m", m, 2)
+        self.t = (np.arange(self.m) + 0.5) / self.m
+
+    def sample_u(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """The jump times U of ``n`` realisations."""
+        return validate.rng(rng).uniform(0.0, 1.0, validate.integer("n", n))
+
+    def paths(self, u: np.ndarray) -> np.ndarray:
+        """B(t_j) for each jump time in ``u``, shape (len(u), m)."""
+        u = np.asarray(u, dtype=np.float64).reshape(-1, 1)
+        return self.t[None, :] - (self.t[None, :] >= u)
+
+    def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, None]:
+        return self.paths(self.sample_u(n, rng)), None
+
+    def __repr__(self) -> str:
+        return f"Sawbridge(m={self.m})"

@@ -356,3 +356,39 @@ def test_time_sharing_point_is_the_envelope_tangent():
     assert np.all(R >= seg - 1e-12)
     with pytest.raises(ValueError, match="below d_zero"):
         B.time_sharing_point(R, D, 0.01)
+
+
+# ---- the sawbridge's entropy-distortion function -------------------------------------------------------
+def test_sawbridge_entropy_distortion_special_points():
+    from wzcore.bounds import sawbridge_entropy_distortion as hs
+    assert hs(1 / 6) == 0.0 and hs(0.3) == 0.0  # zero rate at and above 1/6
+    for k in (2, 3, 7, 50):
+        assert hs(1 / (6 * k)) == pytest.approx(math.log2(k), abs=1e-9)  # k equal cells
+    d = np.geomspace(1e-4, 1 / 6, 400)
+    h = np.asarray(hs(d))
+    assert np.all(np.diff(h) <= 1e-12)  # more distortion, fewer bits
+    assert np.all(h <= np.log2(np.ceil(1 / (6 * d))) + 1e-9)  # never above log2 of the cell count it needs
+    with pytest.raises(ValueError):
+        hs(0.0)
+
+
+def test_sawbridge_minimum_entropy_by_random_search():
+    """No distribution of cell widths with the same Σ p² has less entropy than the curve's (x, …, x, y)."""
+    from wzcore.bounds import sawbridge_entropy_distortion as hs
+    rng = np.random.default_rng(0)
+    for _ in range(20_000):
+        n = int(rng.integers(2, 7))
+        p = rng.dirichlet(np.full(n, rng.choice([0.2, 0.5, 1.0, 3.0])))
+        p = p[p > 0]
+        assert -(p * np.log2(p)).sum() >= hs((p**2).sum() / 6) - 1e-9
+
+
+def test_sawbridge_cell_distortion_is_width_over_six():
+    """The error of the best reconstruction of an interval cell of U, by Monte Carlo on a fine grid."""
+    from wzcore.sources import Sawbridge
+    saw = Sawbridge(2000)
+    rng = np.random.default_rng(1)
+    u = rng.uniform(0.3, 0.55, 20_000)  # one cell of width 0.25
+    x = saw.paths(u)
+    d = ((x - x.mean(0)) ** 2).mean()  # the cell's conditional mean is the best reconstruction
+    assert d == pytest.approx(0.25 / 6, rel=0.02)

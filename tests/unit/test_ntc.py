@@ -378,3 +378,49 @@ def test_contiguous_cells_and_their_posterior_given_y():
     assert np.all(np.isneginf(log_s[0, :5])) and np.exp(log_s[0]).sum() == pytest.approx(1.0)
     with pytest.raises(ValueError, match="edges"):
         cell_log_posterior(np.array([1.0, 0.0]), lambda e: np.zeros((1, 2)))
+
+
+# ---- universal quantization (shared subtractive dither) ------------------------------------------------
+@pytest.mark.parametrize("dim_x, dim_u, dim_y", [(1, 1, 0), (2, 2, 0), (1, 1, 1)])
+def test_universal_round_trip_is_exact(dim_x, dim_u, dim_y):
+    model = ntc.NTC(dim_x, dim_u, (8,), dim_y, seed=2)
+    rng = np.random.default_rng(0)
+    x = 3 * rng.standard_normal((500, dim_x))
+    y = rng.standard_normal((500, dim_y)) if dim_y else None
+    stream = model.compress_universal(x, seed=11)
+    x_hat = model.decompress_universal(stream, 11, y)
+    with torch.no_grad():
+        u = model.g_a(torch.as_tensor(x, dtype=torch.float32))
+        d = torch.as_tensor(ntc.universal_dither(11, 500, dim_u), dtype=torch.float32)
+        u_hat = torch.round(u - d) + d
+        yt = None if y is None else torch.as_tensor(y, dtype=torch.float32)
+        torch.testing.assert_close(x_hat, model.synthesis(u_hat, yt))
+    assert np.array_equal(ntc.universal_dither(11, 4, 1), ntc.universal_dither(11, 4, 1))
+    assert np.all(np.abs(ntc.universal_dither(3, 1000, 2)) <= 0.5)
+
+
+def test_universal_wrong_seed_and_damage_raise():
+    model = ntc.NTC(1, 1, (8,), seed=1)
+    x = np.random.default_rng(1).standard_normal((300, 1))
+    stream = model.compress_universal(x, seed=5)
+    with pytest.raises(ValueError, match="seed"):
+        model.decompress_universal(stream, 6)
+    bad = bytearray(stream)
+    bad[len(bad) // 2] ^= 0x10
+    with pytest.raises(CorruptStreamError):
+        model.decompress_universal(bytes(bad), 5)
+    with pytest.raises(ValueError):
+        ntc.universal_dither(-1, 3, 1)
+
+
+def test_universal_quantization_equals_the_noise_proxy():
+    """û − u uniform and independent of u: rate −log2 P(k | d) and distortion match the additive-noise
+    training terms within sampling error (Agustsson & Theis 2020), whatever the (here untrained) model."""
+    model = ntc.NTC(1, 1, (8,), seed=3)
+    x = 4 * np.random.default_rng(2).laplace(size=(40_000, 1))
+    ev = ntc.evaluate_universal(model, x, seed=9)
+    for a, b in (("rate_bits_model", "proxy_bits"), ("sse", "proxy_sse")):
+        se = math.hypot(ev[{"rate_bits_model": "bits_se", "sse": "sse_se"}[a]], ev[b + "_se"])
+        assert abs(ev[a] - ev[b]) < 5 * se, (a, ev[a], ev[b], se)
+    assert ev["rate_bits_real"] > ev["rate_bits_model"]  # real bytes carry the frames
+    assert ev["rate_bits_real"] < ev["rate_bits_model"] * 1.02 + 0.01
