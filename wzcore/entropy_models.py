@@ -366,13 +366,16 @@ class FactorizedEntropyModel(nn.Module):
         out = []
         for c in range(self.channels):
             Kc = int(K[c])
-            j = np.arange(Kc, dtype=np.float64) + float(lo[c])
+            edges = np.arange(Kc + 1, dtype=np.float64) + float(lo[c]) - 0.5  # bin edges k ± ½
             p = np.empty((d.shape[0], Kc))
             for i in range(0, d.shape[0], rows):
-                grid = (j[None, :] + d[i:i + rows, c:c + 1]).reshape(-1)
-                u = torch.zeros(grid.size, self.channels, dtype=torch.float64)
-                u[:, c] = torch.as_tensor(grid)
-                p[i:i + rows] = self.density.likelihood(u)[:, c].numpy().reshape(-1, Kc)
+                pts = (edges[None, :] + d[i:i + rows, c:c + 1]).reshape(-1)
+                u = torch.zeros(pts.size, self.channels, dtype=torch.float64)
+                u[:, c] = torch.as_tensor(pts)
+                z = self.density.cdf_logits(u)[:, c].reshape(-1, Kc + 1)
+                # P(bin) = σ(z_hi) − σ(z_lo), on the small side of the sigmoids (as likelihood does)
+                s = torch.where(z[:, :-1] + z[:, 1:] > 0, -1.0, 1.0).to(z)
+                p[i:i + rows] = torch.abs(torch.sigmoid(s * z[:, 1:]) - torch.sigmoid(s * z[:, :-1])).numpy()
             p = np.maximum(p, _PMF_FLOOR)
             out.append(p / p.sum(1, keepdims=True))
         return out

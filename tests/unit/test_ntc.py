@@ -417,7 +417,7 @@ def test_universal_quantization_equals_the_noise_proxy():
     """û − u uniform and independent of u: rate −log2 P(k | d) and distortion match the additive-noise
     training terms within sampling error (Agustsson & Theis 2020), whatever the (here untrained) model."""
     model = ntc.NTC(1, 1, (8,), seed=3)
-    x = 4 * np.random.default_rng(2).laplace(size=(40_000, 1))
+    x = 4 * np.random.default_rng(2).laplace(size=(20_000, 1))
     ev = ntc.evaluate_universal(model, x, seed=9)
     for a, b in (("rate_bits_model", "proxy_bits"), ("sse", "proxy_sse")):
         se = math.hypot(ev[{"rate_bits_model": "bits_se", "sse": "sse_se"}[a]], ev[b + "_se"])
