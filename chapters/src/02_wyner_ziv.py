@@ -638,7 +638,7 @@ for G, name in ((lt.G_Z, "scalar"), (lt.G_A2, "hexagon")):
                 ha="right", va="bottom")
 ax.set(xlabel="rate (bits per sample)",
        ylabel=r"gap to $R_{\mathrm{WZ}}$ at equal rate (dB)")
-ax.legend(fontsize=8, loc="lower left")
+ax.legend(fontsize=8, loc="center right")
 run.save_figure(fig, "a2_lattice", {
     "cell_size": cfg.a2_cells, "rate_z2": rates_z2, "gap_z2_db": gap_z2,
     "rate_a2": rates_a2, "gap_a2_db": gap_a2, "hex_gain_db": hex_gain,
