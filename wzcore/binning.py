@@ -275,9 +275,11 @@ class LrScale(nn.Module):
         self.c = float(c)
 
     def forward(self, raw: torch.Tensor) -> torch.Tensor:
+        """θ = c·θ_raw."""
         return self.c * raw
 
     def right_inverse(self, value: torch.Tensor) -> torch.Tensor:
+        """θ_raw = θ / c (used when a value is assigned to θ)."""
         return value / self.c
 
 

@@ -72,6 +72,7 @@ from typing import Protocol
 import numpy as np
 
 from wzcore import coding, validate
+from wzcore import lattice as lt
 from wzcore import slepian_wolf as sw
 from wzcore.bounds import binary_entropy
 from wzcore.quantization import gaussian_cell_moments, uniform_index
@@ -98,6 +99,7 @@ __all__ = [
     "bit_probability",
     "evaluate",
     "feedback_free",
+    "nested_lattice_point",
     "return_channel",
     "with_plan",
 ]
@@ -960,3 +962,43 @@ def with_plan(coder: MultilevelSW, plan: Sequence[float | str],
             failures += 1
     n = coder.n * len(test)
     return FeedbackFreeResult(plan, bits / n, ideal / len(test), len(test), failures, undetected)
+
+
+def nested_lattice_point(code: lt.NestedLattice, var_n: float, coder: MultilevelSW, blocks: int,
+                         rng: np.random.Generator, *, m: int = 4) -> dict[str, float]:
+    """Operating point of a 2-D nested lattice Wyner–Ziv code (:class:`wzcore.lattice.NestedLattice`) with its
+    coset index Slepian–Wolf coded for real, on pairs X ~ N(0, I₂), Y = X + N, N ~ N(0, var_n·I₂).
+
+    Per block of ``coder.n`` pairs: the encoder sends the coset index k of x's fine lattice point through
+    :meth:`MultilevelSW.code_with_feedback` (a return channel; every bit both ways counted) with the
+    decoder's posterior P(k | y) of :func:`wzcore.lattice.coset_posterior` (X | y ~ N(y/(1 + var_n),
+    var_n/(1 + var_n)·I)); the decoder outputs E[X | k̂, y] for the k̂ it decoded (equal to k, or the block
+    is a failure and its pairs keep E[X | y]). Returns per *sample* (half a pair): ``rate_real``,
+    ``rate_ideal`` (mean −log₂ P(k | y) / 2, the H(K | Y) estimate), ``mse`` and ``mse_se``; and
+    ``failures`` (blocks), ``M`` and ``step``.
+    """
+    var_n = validate.positive("var_n", var_n)
+    blocks = validate.integer("blocks", blocks, 1)
+    validate.rng(rng)
+    var = var_n / (1 + var_n)
+    n = coder.n
+    fwd = fb = failures = 0
+    ideal, sq = [], []
+    for _ in range(blocks):
+        x = rng.standard_normal((n, 2))
+        y = x + math.sqrt(var_n) * rng.standard_normal((n, 2))
+        cp = lt.coset_posterior(code, y / (1 + var_n), var, m=m)
+        k = code.encode(x)
+        ideal.append(-cp.log_q[np.arange(n), k] / math.log(2) / 2)
+        try:
+            res = coder.code_with_feedback(k, cp.log_q)
+            x_hat = cp.estimate(res.k)
+        except sw.DecodingError as err:
+            res, failures = err.block, failures + 1
+            x_hat = y / (1 + var_n)
+        fwd, fb = fwd + res.forward_bits, fb + res.feedback_bits
+        sq.append(((x - x_hat) ** 2).sum(1) / 2)
+    sq_all = np.concatenate(sq)
+    return {"rate_real": (fwd + fb) / (2 * n * blocks), "rate_ideal": float(np.concatenate(ideal).mean()),
+            "mse": float(sq_all.mean()), "mse_se": float(sq_all.std() / math.sqrt(sq_all.size)),
+            "failures": float(failures), "M": float(code.M), "step": code.step}

@@ -201,7 +201,7 @@ run.save_figure(fig, "region", region_data)
 
 # %% [markdown]
 # ```{glue:figure} region
-# :name: fig-tt-region
+# :name: fig-region
 #
 # The two-terminal rate region {eq}`tt-region` at each model's own distortions (shaded; its
 # boundary drawn as a line), the point-to-point corner (grey square) and the learned operating
@@ -211,7 +211,7 @@ run.save_figure(fig, "region", region_data)
 # entropy-coded on its own.
 # ```
 #
-# {numref}`fig-tt-region` shows where the bits go. The learned points sit outside the region —
+# {numref}`fig-region` shows where the bits go. The learned points sit outside the region —
 # nothing may sit inside it — and the distance from the boundary is the price of scalar encoders
 # and of finite-length coding.
 #
@@ -256,7 +256,7 @@ run.glue("sep_H1", sep_ref["H1"])
 
 # %% [markdown]
 # ```{glue:figure} encoder_maps
-# :name: fig-tt-maps
+# :name: fig-encoder-maps
 #
 # The encoders' maps $k_i(x)$ on the grid (colours repeat every ten indices). Left: the
 # joint-prior model at the reference correlation. Right: the separate-prior model at
@@ -264,7 +264,7 @@ run.glue("sep_H1", sep_ref["H1"])
 # two or more disjoint intervals (mass ≥ 10⁻³ each).
 # ```
 #
-# {numref}`fig-tt-maps` answers the question. The joint-prior encoders are contiguous
+# {numref}`fig-encoder-maps` answers the question. The joint-prior encoders are contiguous
 # quantizers. The separate-prior encoders do not bin symmetrically: at
 # $\rho$ = {glue:text}`bin_rho` one encoder becomes a coarse quantizer — its index carries
 # {glue:text}`sep_H1:.2f` bits — and the other bins, reusing
@@ -319,7 +319,7 @@ print(np.round(ideal_ref, 3))
 
 # %% [markdown]
 # ```{glue:figure} sum_rate_gap
-# :name: fig-tt-gap
+# :name: fig-sum-rate-gap
 #
 # Sum rate above the region's least sum rate at each joint-prior model's own distortions, over the
 # correlation: the learned pair's joint entropy (open diamonds), its real Slepian–Wolf coding with a
@@ -327,7 +327,7 @@ print(np.round(ideal_ref, 3))
 # take). Dashed: the high-rate loss of two entropy-coded scalar quantizers.
 # ```
 #
-# {numref}`fig-tt-gap` puts the learned scheme against the region. At the reference point, over
+# {numref}`fig-sum-rate-gap` puts the learned scheme against the region. At the reference point, over
 # {glue:text}`n_seeds` seed(s), $H(K_1, K_2)$ sits {glue:text}`gap_ref_lo:.2f` to
 # {glue:text}`gap_ref_hi:.2f` bit above the least sum rate — about the two scalar quantizers'
 # high-rate loss, and nowhere near the 0.3 bit we set out to reach: that goal is below what

@@ -6,7 +6,7 @@ import numpy as np
 
 from wzcore import bounds, rd
 
-from .sidecars import load_or_skip
+from .sidecars import load_or_skip, run_config
 
 CHAPTER = "02_wyner_ziv"
 SCALAR_LOSS_DB = 10 * np.log10(np.pi * np.e / 6)  # 1.533 dB
@@ -105,3 +105,16 @@ def test_lattice_gaps_meet_high_resolution_theory(profile):
     small = np.asarray(d["cell_size"]) <= 1.0
     assert np.all(np.abs(gz[small] - 10 * np.log10(2 * np.pi * np.e * d["G_Z"])) < 0.15)
     assert np.all(np.abs(ga[small] - 10 * np.log10(2 * np.pi * np.e * d["G_A2"])) < 0.15)
+
+
+def test_nested_lattice_codes_with_real_coding(profile):
+    d = load_or_skip(profile, CHAPTER, "a2_lattice")["data"]
+    cfg = run_config(profile, CHAPTER)
+    sigma = np.sqrt(cfg["var_n"] / (1 + cfg["var_n"]))
+    assert len(d["nested_real"]) == 2 * len(cfg["a2_sw_cells"])
+    for r in d["nested_real"]:
+        assert r["failures"] == 0
+        assert r["rate_real"] > r["rate_ideal"]  # the real coder costs more than H(K | Y)
+        assert 0 < r["gap_ideal_db"] < r["gap_real_db"]  # nothing reaches R_WZ, real or ideal
+        reach = r["M"] * r["step"] / sigma  # the coarse cell spans the configured reach, with M the least such
+        assert cfg["a2_sw_reach"] <= reach < 2 * cfg["a2_sw_reach"]

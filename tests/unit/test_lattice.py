@@ -87,3 +87,38 @@ def test_cell_offsets_are_a_symmetric_rule_of_the_cell(lat):
     np.testing.assert_allclose(lat.nearest(off), 0, atol=1e-12)  # every point inside the cell of 0
     # second moment of the rule: G · V within the midpoint rule's O(1/m²) error
     np.testing.assert_allclose((off**2).sum(1).mean() / 2, lat.G * lat.cell_area, rtol=0.01)
+
+
+@pytest.mark.parametrize("lattice", [Lt.A2, Lt.Z2], ids=["A2", "Z2"])
+def test_nested_lattice_cosets_and_coordinates(lattice):
+    code = Lt.NestedLattice(lattice, 0.4, 4)
+    rng = np.random.default_rng(3)
+    x = rng.normal(scale=3, size=(500, 2))
+    q = code.quantize(x)
+    np.testing.assert_allclose(lattice.coordinates(q, 0.4) @ lattice.basis * 0.4, q, atol=1e-9)
+    k = code.encode(x)
+    assert k.min() >= 0 and k.max() < 16
+    # a coarse-lattice shift keeps the coset; the decoder recovers the fine point from a close estimate
+    shift = 4 * 0.4 * (np.array([2, -1]) @ lattice.basis)
+    np.testing.assert_array_equal(code.coset(q + shift), k)
+    np.testing.assert_allclose(code.decode(k, q + 0.05 * rng.normal(size=q.shape)), q, atol=1e-9)
+    with pytest.raises(ValueError):
+        lattice.coordinates(q + 0.1, 0.4)
+
+
+@pytest.mark.parametrize("lattice", [Lt.A2, Lt.Z2], ids=["A2", "Z2"])
+def test_coset_posterior_against_monte_carlo(lattice):
+    """P(K = k | y) from the cell quadrature against the frequency of k over draws of X | y ~ N(mean, var)."""
+    code = Lt.NestedLattice(lattice, 0.5, 2)
+    mean, var = np.array([[0.3, -0.2]]), 0.09
+    cp = Lt.coset_posterior(code, mean, var, m=8)
+    rng = np.random.default_rng(4)
+    x = mean + math.sqrt(var) * rng.standard_normal((200_000, 2))
+    freq = np.bincount(code.encode(x), minlength=4) / x.shape[0]
+    np.testing.assert_allclose(np.exp(cp.log_q[0]), freq, atol=4e-3)
+    # E[X | k, y] against the sample mean of the draws in coset k
+    for k in range(4):
+        sel = code.encode(x) == k
+        np.testing.assert_allclose(cp.estimate(np.array([k]))[0], x[sel].mean(0), atol=0.01)
+    # the fine points searched cover the posterior: their mass sums to 1
+    assert abs(np.exp(cp.log_w[0]).sum() - 1) < 1e-6

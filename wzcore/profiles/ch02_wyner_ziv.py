@@ -41,6 +41,13 @@ class WynerZivConfig(ChapterConfig):
     # claim a2_beats_scalar: at every size A2's gap to R_WZ is below Z²'s, and at the smallest two the difference
     # is 10 log10(G(Z)/G(A2)) = 0.167 dB within this tolerance (Monte Carlo: about 0.04 dB per point at 2·10⁴ pairs)
     a2_hr_tol_db: float = 0.1
+    # the same nested codes with a finite coarse lattice, their coset index Slepian–Wolf coded for real (return
+    # channel): cell sizes as above, the coarse lattice M·step·L with M the smallest power of 2 whose coarse cell
+    # spans a2_sw_reach posterior standard deviations, blocks of a2_sw_n pairs
+    a2_sw_cells: tuple[float, ...] = (1.0,)
+    a2_sw_reach: float = 8.0
+    a2_sw_n: int = 2_000
+    a2_sw_blocks: int = 1
 
 
 register(
@@ -49,5 +56,6 @@ register(
     full=WynerZivConfig(profile="full", seed=0, ba_slopes=30, coset_rates=(1.0, 1.5, 2.0, 2.5, 3.0, 3.5),
                         coset_steps=64, coset_n=400_000, swc_steps=(2.0, 1.4, 1.0, 0.7, 0.5, 0.35),
                         swc_blocks=10, swc_calib=4, a2_pairs=100_000,
-                        a2_cells=(2.0, 1.4, 1.0, 0.7, 0.5, 0.35, 0.25, 0.18)),
+                        a2_cells=(2.0, 1.4, 1.0, 0.7, 0.5, 0.35, 0.25, 0.18),
+                        a2_sw_cells=(2.0, 1.4, 1.0, 0.7, 0.5), a2_sw_n=4_000, a2_sw_blocks=4),
 )
