@@ -56,6 +56,7 @@ __all__ = [
     "rd_hamming",
     "rd_laplace_ba",
     "sawbridge_entropy_distortion",
+    "sawbridge_lagrangian_optimum",
     "shannon_lower_bound",
     "slepian_wolf_region",
     "tangent_lower_bound",
@@ -669,3 +670,13 @@ def sawbridge_entropy_distortion(D):
         x = (1 - y) / k
         out[i] = -k * x * math.log2(x) - (y * math.log2(y) if y > 0 else 0.0)
     return _out(out)
+
+
+def sawbridge_lagrangian_optimum(lam, k_max: int = 100_000) -> float:
+    """min over quantizers of the sawbridge of H + λ·D (bits): the least value of the Lagrangian that
+    rate–distortion training minimises. The lower convex envelope of :func:`sawbridge_entropy_distortion` has
+    its corners at k equal cells, (D, H) = (1/(6k), log₂ k), so the minimum is min_k log₂ k + λ/(6k), over
+    k = 1 … ``k_max``."""
+    lam = float(_positive("lam", lam))
+    k = np.arange(1, validate.integer("k_max", k_max, 1) + 1, dtype=np.float64)
+    return float(np.min(np.log2(k) + lam / (6 * k)))

@@ -479,10 +479,15 @@ R_saw = np.array([e["rate_bits_real"] for e in saw_eval])
 D_saw = np.array([e["mse"] for e in saw_eval])
 H_saw = np.asarray(bounds.sawbridge_entropy_distortion(D_saw))
 gap_saw = R_saw - H_saw
-for lam, r, d_, g in zip(cfg.saw_lams, R_saw, D_saw, gap_saw, strict=True):
-    print(f"λ = {lam:g}: rate {r:.3f} bits (real), D = {d_:.4f}, "
-          f"{g:+.3f} bits above H*(D)")
-run.glue("saw_gap_max", float(gap_saw.max()))
+excess = np.array([r + lam * d_ - bounds.sawbridge_lagrangian_optimum(lam)
+                   for lam, r, d_ in zip(cfg.saw_lams, R_saw, D_saw, strict=True)])
+for lam, r, d_, g, e in zip(cfg.saw_lams, R_saw, D_saw, gap_saw, excess, strict=True):
+    print(f"λ = {lam:g}: rate {r:.3f} bits (real), D = {d_:.4f}: {g:+.3f} bits above "
+          f"H*(D);\n         Lagrangian {e:+.3f} bits above its optimum")
+run.glue("saw_gaps", ", ".join(f"{g:.3f}" for g in gap_saw))
+run.glue("saw_excess", ", ".join(f"{e:.3f}" for e in excess))
+run.glue("saw_lams", ", ".join(f"{lam:g}" for lam in cfg.saw_lams))
+run.glue("saw_steps", cfg.saw_steps)
 run.glue("saw_tol", cfg.saw_tol_bits)
 
 # %% tags=["hide-input"]
@@ -497,7 +502,7 @@ ax.set(xscale="log", xlabel="distortion D (mean squared error over t)",
 ax.legend()
 run.save_figure(fig, "sawbridge", {
     "lams": cfg.saw_lams, "m": cfg.saw_m, "R_real": R_saw, "D": D_saw, "H_star": H_saw,
-    "gap_bits": gap_saw, "D_curve": D_curve})
+    "gap_bits": gap_saw, "lagrangian_excess": excess, "D_curve": D_curve})
 
 # %% [markdown]
 # ```{glue:figure} sawbridge
@@ -508,12 +513,18 @@ run.save_figure(fig, "sawbridge", {
 # trained at several $\lambda$, their rate measured on the real bitstream (red).
 # ```
 #
-# The NTCs of {numref}`fig-sawbridge` sit at most {glue:text}`saw_gap_max:.3f` bits above
-# $H^*$: gradient descent on {eq}`ntc-loss` finds the optimal quantizer of a source whose
-# realisations fill no linear subspace — equal cells in $U$, reconstructions that are the
-# conditional-mean ramps — as Wagner and Ballé found. A Lagrangian can only reach the corners of the
-# curve ($k$ equal cells), so the points gather there. Bhadane, Wagner and Ballé later found
-# sources on a circle where the same networks fall short; that comparison is not run here.
+# At $\lambda$ = {glue:text}`saw_lams` the NTCs of {numref}`fig-sawbridge` sit
+# {glue:text}`saw_gaps` bits above $H^*$ at their own distortion. Training minimises the
+# Lagrangian $R + \lambda D$, whose optimum over all quantizers is reached at a corner of the
+# curve — $k$ equal cells, $\min_k \log_2 k + \lambda/(6k)$
+# (`bounds.sawbridge_lagrangian_optimum`) — and the trained models' Lagrangians exceed it by
+# {glue:text}`saw_excess` bits. So after {glue:text}`saw_steps:,d` steps the networks find the
+# optimal quantizer at some $\lambda$ and not at others: a model can settle on a partition of
+# unequal cells where two corners nearly tie, and at high rate, with many cells to equalise, it
+# has not converged. Wagner and Ballé report that trained NTCs achieve the optimal trade-off;
+# within {glue:text}`saw_tol:.1f` bit at every $\lambda$ our run does not reproduce that (the claim
+# below). Bhadane, Wagner and Ballé later found sources on a circle where the same networks fall
+# short; that comparison is not run here.
 
 # %% [markdown]
 # ## NTC with side information at the decoder: no binning
@@ -844,10 +855,11 @@ run.claims.check(
     "cfg.uq_z standard errors", figure="universal_quantization", z_rate=z_rate,
     z_sse=z_sse)
 run.claims.check(
-    "sawbridge_optimal", bool(np.all(gap_saw < cfg.saw_tol_bits)),
-    "on the sawbridge every NTC's real rate is within cfg.saw_tol_bits of the optimal "
-    "entropy at its distortion, H*(D)", figure="sawbridge", gap_bits=gap_saw,
-    tol_bits=cfg.saw_tol_bits)
+    "sawbridge_optimum_not_always_reached", bool(np.any(gap_saw > cfg.saw_tol_bits)),
+    "on the sawbridge at least one NTC's real rate is more than cfg.saw_tol_bits above "
+    "the optimal entropy at its distortion, H*(D): that NTC reaches the optimal "
+    "trade-off at every lambda is not reproduced with this schedule", figure="sawbridge",
+    gap_bits=gap_saw, lagrangian_excess=excess, tol_bits=cfg.saw_tol_bits)
 run.claims.check(
     "ntc_dead_zone", ratio_ntc > 1 + grid_res and ratio_ecsq > 1 + grid_res,
     "the learned Laplace quantizer has a dead zone, as the optimal ECSQ does: its zero "

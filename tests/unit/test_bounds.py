@@ -392,3 +392,15 @@ def test_sawbridge_cell_distortion_is_width_over_six():
     x = saw.paths(u)
     d = ((x - x.mean(0)) ** 2).mean()  # the cell's conditional mean is the best reconstruction
     assert d == pytest.approx(0.25 / 6, rel=0.02)
+
+
+def test_sawbridge_lagrangian_optimum_is_the_best_corner():
+    from wzcore.bounds import sawbridge_entropy_distortion as hs
+    from wzcore.bounds import sawbridge_lagrangian_optimum as lopt
+    assert lopt(0.1) == pytest.approx(0.1 / 6)  # one cell: zero rate, D = 1/6
+    for lam in (5.0, 20.0, 40.0, 160.0):
+        best = lopt(lam)
+        d = np.geomspace(1e-4, 1 / 6, 3000)
+        assert np.all(np.asarray(hs(d)) + lam * d >= best - 1e-9)  # no point of the curve does better
+        k = np.arange(1, 500)
+        assert best == pytest.approx(np.min(np.log2(k) + lam / (6 * k)))

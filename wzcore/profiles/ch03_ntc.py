@@ -46,9 +46,11 @@ class NTCConfig(ChapterConfig):
     saw_lr: float = 3e-3
     saw_batch: int = 512
     saw_n_eval: int = 50_000
-    # sawbridge_optimal: real rate − H*(D), bits. Prototypes before the committed run: 0.17 bit at 3,000
-    # steps (m = 64), 0.05 at 8,000; the quick threshold allows for its short schedule
-    saw_tol_bits: float = 0.3
+    # real rate − H*(D), bits. The claim sawbridge_optimal (every NTC within 0.1 bit in full, 0.3 in quick; set
+    # from prototypes: m = 64, 0.17 bit at 3,000 steps, 0.05 at 8,000) failed in the committed full run at
+    # λ = 20 and 160 (0.125, 0.134 bit); the chapter states the claim the data support with the same 0.1 bit,
+    # in both profiles: sawbridge_optimum_not_always_reached
+    saw_tol_bits: float = 0.1
     sw_n: int = 4_000  # Slepian–Wolf coding of NTC's index: block length (shipped PEG codes)
     sw_blocks: int = 1  # ... and blocks per model (return channel)
 
@@ -66,5 +68,5 @@ register(
                    qg_lams=(60.0, 100.0, 200.0, 400.0), banana_steps=10_000, n_eval=500_000,
                    cell_grid=20001, banana_grid=500, ecsq_tol_db=0.153, sw_blocks=3,
                    saw_m=1024, saw_lams=(20.0, 40.0, 80.0, 160.0), saw_steps=12_000,
-                   saw_n_eval=200_000, saw_tol_bits=0.1, uq_n_eval=200_000),
+                   saw_n_eval=200_000, uq_n_eval=200_000),
 )
