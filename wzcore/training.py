@@ -108,6 +108,7 @@ def train(
     progress: bool = True,
     log_every: int = 100,
     desc: str = "train",
+    clip_norm: float | None = None,
 ) -> History:
     """Minimise ``loss_fn`` over ``model``'s parameters with Adam for ``steps`` steps.
 
@@ -117,6 +118,9 @@ def train(
     recorded in ``History.metrics``. The learning rate is ``lr · 0.1^(number of milestones passed)``, the
     milestones being the fractions ``lr_milestones`` of ``steps``. The model is moved to ``device``
     (default :func:`device`) and left in train mode; it is trained in place.
+
+    ``clip_norm``: if given, the gradient's global norm is clipped to it before each step (CompressAI's
+    image-codec training clips at 1).
 
     Raises NonFiniteLossError at the first step whose loss is NaN or infinite.
     """
@@ -155,6 +159,8 @@ def train(
                                      "lower the learning rate or check the model")
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        if clip_norm is not None:
+            torch.nn.utils.clip_grad_norm_(params, clip_norm)
         lr_now = opt.param_groups[0]["lr"]
         opt.step()
         sched.step()

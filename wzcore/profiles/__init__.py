@@ -98,6 +98,7 @@ from wzcore.profiles import (  # noqa: E402, F401  (imported to register; needs 
     ch03_ntc,
     ch04_learned_binning,
     ch05_one_shot,
+    ch06_image_dsc,
     ch07_two_encoders,
 )
 
