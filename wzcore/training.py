@@ -130,6 +130,8 @@ def train(
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
     if not isinstance(log_every, int) or log_every < 1:
         raise ValueError(f"log_every must be an integer >= 1, got {log_every!r}")
+    if clip_norm is not None and not (clip_norm > 0 and math.isfinite(clip_norm)):
+        raise ValueError(f"clip_norm must be None or a finite number > 0, got {clip_norm!r}")
     if any(not 0.0 < f < 1.0 for f in lr_milestones):
         raise ValueError(f"lr_milestones must be fractions in (0, 1), got {tuple(lr_milestones)}")
     dev = torch.device(device) if device is not None else _default_device()

@@ -140,3 +140,15 @@ def test_fit_parallel_arguments():
         training.fit_parallel({"x": functools.partial(_square, w=1)}, workers=1)
     assert "job 'x'" in "".join(info.value.__notes__)
     assert training.cpu_cores() >= 1
+
+
+def test_gradient_clipping_bounds_the_applied_gradient():
+    model, loss_fn, sample_batch = _regression()
+    grads = []
+    model.weight.register_hook(lambda g: grads.append(float(g.abs().max())))
+    train(model, loss_fn, sample_batch, 1, 0.1, seed=0, progress=False, clip_norm=1e-3)
+    assert grads and grads[0] > 1e-3  # the raw gradient is larger than the clip ...
+    total = sum(float(p.grad.norm()) ** 2 for p in model.parameters()) ** 0.5
+    assert total <= 1e-3 + 1e-9  # ... and the one the optimizer applied is clipped
+    with pytest.raises(ValueError, match="clip_norm"):
+        train(model, loss_fn, sample_batch, 1, 0.1, seed=0, progress=False, clip_norm=0.0)
