@@ -858,8 +858,9 @@ run.claims.check(
     "sawbridge_optimum_not_always_reached", bool(np.any(gap_saw > cfg.saw_tol_bits)),
     "on the sawbridge at least one NTC's real rate is more than cfg.saw_tol_bits above "
     "the optimal entropy at its distortion, H*(D): that NTC reaches the optimal "
-    "trade-off at every lambda is not reproduced with this schedule", figure="sawbridge",
-    gap_bits=gap_saw, lagrangian_excess=excess, tol_bits=cfg.saw_tol_bits)
+    "trade-off at every lambda is not reproduced with this schedule",
+    figure="sawbridge", gap_bits=gap_saw, lagrangian_excess=excess,
+    tol_bits=cfg.saw_tol_bits)
 run.claims.check(
     "ntc_dead_zone", ratio_ntc > 1 + grid_res and ratio_ecsq > 1 + grid_res,
     "the learned Laplace quantizer has a dead zone, as the optimal ECSQ does: its zero "
