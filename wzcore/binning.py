@@ -85,9 +85,11 @@ __all__ = [
     "WARMUPS",
     "BinningFit",
     "BinningVQ",
+    "DecoderOnly",
     "IIDVector",
     "Logits",
     "LrScale",
+    "PicklesByState",
     "YGivenX",
     "binning_summary",
     "cell_weights",
@@ -100,8 +102,10 @@ __all__ = [
     "evaluate",
     "fit_binning",
     "folding_fraction",
+    "index_tensor",
     "mlp",
     "periodicity",
+    "rebuild",
     "relabel",
     "scale_lr",
     "seeded_init",
@@ -318,7 +322,43 @@ def scale_lr(module: nn.Module, scale: float) -> None:
             parametrize.register_parametrization(mod, pname, LrScale(scale))
 
 
-class BinningVQ(nn.Module):
+class PicklesByState:
+    """Mixin: pickle a module as (its class, constructor arguments ``init_kwargs``, CPU state dict). A
+    parametrized module pickles no other way, and :func:`wzcore.training.fit_parallel` returns models from
+    its worker processes by pickle; the copy is rebuilt on the CPU, in train mode."""
+
+    init_kwargs: dict[str, Any]
+
+    def __reduce_ex__(self, protocol: int) -> tuple[Any, tuple[Any, ...]]:
+        state = {k: v.detach().cpu() for k, v in self.state_dict().items()}
+        return rebuild, (type(self), self.init_kwargs, state)
+
+
+def rebuild(cls: type, init_kwargs: dict[str, Any], state: dict[str, torch.Tensor]) -> nn.Module:
+    """Inverse of :class:`PicklesByState`'s pickling: ``cls(**init_kwargs)`` with ``state`` loaded."""
+    model = cls(**init_kwargs)
+    model.load_state_dict(state)
+    return model
+
+
+def index_tensor(k: Any, K: int, device: torch.device, name: str = "k") -> torch.Tensor:
+    """Indices as a 1-D int64 tensor on ``device``; ValueError unless integers in [0, K − 1]."""
+    kt = torch.as_tensor(np.asarray(k) if not isinstance(k, torch.Tensor) else k, device=device)
+    if kt.dim() != 1 or kt.is_floating_point() or (kt.numel() and (kt.min() < 0 or kt.max() >= K)):
+        raise ValueError(f"{name} must be a 1-D integer array with values in [0, {K - 1}]")
+    return kt.long()
+
+
+class DecoderOnly(nn.Module):
+    """The decoder layers ``dec_in``, ``dec_rest`` of a model, as a module of their own (the decoder
+    warm-up trains these parameters only)."""
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        self.dec_in, self.dec_rest = model.dec_in, model.dec_rest
+
+
+class BinningVQ(PicklesByState, nn.Module):
     """Decoder g(k, y), index prior, and the argmin encoder of Özyılkan, Ballé & Erkip (module docstring).
 
     ``K`` indices, ``lam`` = λ of the encoder and loss, ``prior`` ∈ ``PRIORS``, ``hidden`` the decoder's hidden
@@ -354,13 +394,6 @@ class BinningVQ(nn.Module):
         scale_lr(self.prior_net, scale)
 
     # -- plumbing
-    def __reduce_ex__(self, protocol: int) -> tuple[Any, tuple[Any, ...]]:
-        """Pickle as (constructor arguments, CPU state dict): a parametrized module pickles no other way, and
-        :func:`wzcore.training.fit_parallel` returns models from its worker processes by pickle. The copy is
-        rebuilt on the CPU, in train mode."""
-        state = {k: v.detach().cpu() for k, v in self.state_dict().items()}
-        return _rebuild_vq, (self.init_kwargs, state)
-
     @property
     def device(self) -> torch.device:
         return self.dec_in.weight.device
@@ -376,10 +409,7 @@ class BinningVQ(nn.Module):
         return torch.as_tensor(_rows(a, dim, name), dtype=torch.float32, device=self.device)
 
     def _k(self, k: Any) -> torch.Tensor:
-        kt = torch.as_tensor(np.asarray(k) if not isinstance(k, torch.Tensor) else k, device=self.device)
-        if kt.dim() != 1 or kt.is_floating_point() or (kt.numel() and (kt.min() < 0 or kt.max() >= self.K)):
-            raise ValueError(f"k must be a 1-D integer array with values in [0, {self.K - 1}]")
-        return kt.long()
+        return index_tensor(k, self.K, self.device)
 
     # -- decoder and prior
     def decode(self, k: Any, y: Any) -> torch.Tensor:
@@ -500,12 +530,6 @@ class BinningVQ(nn.Module):
         return f"K={self.K}, lam={self.lam:g}, prior={self.prior!r}, dim_x={self.dim_x}, dim_y={self.dim_y}"
 
 
-def _rebuild_vq(init_kwargs: dict[str, Any], state: dict[str, torch.Tensor]) -> BinningVQ:
-    model = BinningVQ(**init_kwargs)
-    model.load_state_dict(state)
-    return model
-
-
 def encode(model: BinningVQ, x: Any, ygx: YGivenX, rng: np.random.Generator | None = None,
            chunk: int | str | None = "auto", batch: int = 16384) -> np.ndarray:
     """k*(x) for every row of x (numpy int64), ``batch`` rows at a time, nodes from ``ygx``."""
@@ -596,12 +620,6 @@ class BinningFit:
     wall_s: float
 
 
-class _DecoderOnly(nn.Module):
-    def __init__(self, model: BinningVQ):
-        super().__init__()
-        self.dec_in, self.dec_rest = model.dec_in, model.dec_rest
-
-
 def _default_repeat(source: Any) -> int:
     return 1 if isinstance(_base(source), SignSideInfo) else 2
 
@@ -656,7 +674,7 @@ def fit_binning(source: Any, lam: float, steps: int, *, K: int = 32, prior: str 
         else:
             labels = np.tile(wrng.permutation(K), repeat)
         xs = np.tile(xs, (repeat, 1))
-        dec = _DecoderOnly(model)
+        dec = DecoderOnly(model)
 
         def warm_batch(step: int, rng: np.random.Generator):
             return xs, labels, ygx.sample(xs, rng)

@@ -53,6 +53,7 @@ __all__ = [
     "FRAME_VERSION",
     "HEADER_BYTES",
     "CorruptStreamError",
+    "check_seed_tag",
     "decode_categorical",
     "decode_gaussian",
     "decode_integers",
@@ -385,3 +386,9 @@ def seed_tag(seed: int) -> int:
     of returning a wrong but plausible result. Detection is certain for seeds whose tags differ (all but 1 in
     2^32 pairs)."""
     return zlib.crc32(int(validate.integer("seed", seed, 0, 2**64 - 1)).to_bytes(8, "little"))
+
+
+def check_seed_tag(tag: int, seed: int | None) -> None:
+    """Raise ValueError if ``tag`` (read from a stream) is not :func:`seed_tag` of ``seed`` (None: no check)."""
+    if seed is not None and seed_tag(seed) != tag:
+        raise ValueError("the stream was made with another shared seed (seed tag mismatch)")

@@ -188,8 +188,7 @@ class NTC(nn.Module):
         header, inner, rest = coding.read_frame(stream, "UQ")
         if rest or len(header) != _UQ_HEAD.size:
             raise coding.CorruptStreamError("malformed universal-quantization frame")
-        if _UQ_HEAD.unpack(header)[0] != coding.seed_tag(seed):
-            raise ValueError("the stream was made with another dither seed (seed tag mismatch)")
+        coding.check_seed_tag(_UQ_HEAD.unpack(header)[0], seed)
         n = self.entropy_model.dithered_length(inner)
         d = universal_dither(seed, n, self.dim_u)
         k = self.entropy_model.decompress_dithered(inner, d)

@@ -65,7 +65,7 @@ import torch
 from scipy.special import ndtr, zeta
 
 from wzcore import coding, validate
-from wzcore.coding import seed_tag
+from wzcore.coding import check_seed_tag, seed_tag
 from wzcore.training import device as default_device
 
 __all__ = [
@@ -296,11 +296,6 @@ _PF_KIND, _PF_HEAD = "PF", struct.Struct("<IdI")  # n, λ, seed tag
 _IM_KIND, _IM_HEAD = "IM", struct.Struct("<IBI")  # n, log2 L, seed tag
 
 
-def _check_tag(tag: int, seed: int | None) -> None:
-    if seed is not None and seed_tag(seed) != tag:
-        raise ValueError("the stream was made with another shared seed (seed tag mismatch)")
-
-
 def zipf_exponent(info_bits: float) -> float:
     """λ = 1 + 1/(I + e⁻¹ log₂ e + 1): Li and El Gamal's Zipf exponent for an index of I bits of information."""
     info = validate.interval("info_bits", info_bits, 0.0, 1e6)
@@ -337,7 +332,7 @@ def decode_index(stream: bytes, seed: int | None = None) -> np.ndarray:
     if rest or len(header) != _PF_HEAD.size:
         raise coding.CorruptStreamError("malformed index stream")
     n, lam, tag = _PF_HEAD.unpack(header)
-    _check_tag(tag, seed)
+    check_seed_tag(tag, seed)
     ac, raw = coding.split_stream(payload, "AC")
     e = coding.decode_categorical(ac, _octave_pmf(lam))
     if e.size != n:
@@ -376,7 +371,7 @@ def decode_labels(stream: bytes, seed: int | None = None) -> np.ndarray:
     if rest or len(header) != _IM_HEAD.size:
         raise coding.CorruptStreamError("malformed label stream")
     n, nb, tag = _IM_HEAD.unpack(header)
-    _check_tag(tag, seed)
+    check_seed_tag(tag, seed)
     if len(payload) != (n * nb + 7) // 8:
         raise coding.CorruptStreamError("label stream length does not match its header")
     if nb == 0:

@@ -65,7 +65,7 @@ from scipy.special import ndtr
 from torch import nn
 
 from wzcore import coding, validate
-from wzcore.binning import Logits, mlp, scale_lr, seeded_init
+from wzcore.binning import DecoderOnly, Logits, PicklesByState, index_tensor, mlp, scale_lr, seeded_init
 from wzcore.bounds import empirical_entropy
 from wzcore.sources import GaussianPair
 from wzcore.training import History, train
@@ -261,7 +261,7 @@ class PairGrid:
 
 
 # ---- the model ---------------------------------------------------------------------------------------------
-class TwoEncoderVQ(nn.Module):
+class TwoEncoderVQ(PicklesByState, nn.Module):
     """Joint decoder g(k1, k2) → (x̂1, x̂2) and the index prior of the two-encoder quantizer (module docstring).
 
     ``K1``, ``K2`` indices, ``lam1``, ``lam2`` the weights of the two MSEs, ``prior`` ∈ ``PRIORS``, ``hidden``
@@ -291,20 +291,12 @@ class TwoEncoderVQ(nn.Module):
         seeded_init(self, torch.Generator().manual_seed(int(seed)))
         scale_lr(self.prior_net, validate.positive("prior_lr_scale", prior_lr_scale))
 
-    def __reduce_ex__(self, protocol: int) -> tuple[Any, tuple[Any, ...]]:
-        """Pickle as (constructor arguments, CPU state dict), as :class:`wzcore.binning.BinningVQ`."""
-        state = {k: v.detach().cpu() for k, v in self.state_dict().items()}
-        return _rebuild, (self.init_kwargs, state)
-
     @property
     def device(self) -> torch.device:
         return self.dec_in.weight.device
 
     def _k(self, k: Any, K: int, name: str) -> torch.Tensor:
-        kt = torch.as_tensor(np.asarray(k) if not isinstance(k, torch.Tensor) else k, device=self.device)
-        if kt.dim() != 1 or kt.is_floating_point() or (kt.numel() and (kt.min() < 0 or kt.max() >= K)):
-            raise ValueError(f"{name} must be a 1-D integer array with values in [0, {K - 1}]")
-        return kt.long()
+        return index_tensor(k, K, self.device, name)
 
     def decode_table(self) -> torch.Tensor:
         """g(k1, k2) for every pair, shape (K1, K2, 2); the first layer is W[:, k1] + W[:, K1 + k2] + b."""
@@ -346,12 +338,6 @@ class TwoEncoderVQ(nn.Module):
 
     def extra_repr(self) -> str:
         return f"K1={self.K1}, K2={self.K2}, lam1={self.lam1:g}, lam2={self.lam2:g}, prior={self.prior!r}"
-
-
-def _rebuild(init_kwargs: dict[str, Any], state: dict[str, torch.Tensor]) -> TwoEncoderVQ:
-    model = TwoEncoderVQ(**init_kwargs)
-    model.load_state_dict(state)
-    return model
 
 
 # ---- the encoders ------------------------------------------------------------------------------------------
@@ -426,12 +412,6 @@ class TwoEncoderFit:
     wall_s: float
 
 
-class _DecoderOnly(nn.Module):
-    def __init__(self, model: TwoEncoderVQ):
-        super().__init__()
-        self.dec_in, self.dec_rest = model.dec_in, model.dec_rest
-
-
 def fit_two_encoders(source: GaussianPair, lam1: float, lam2: float, steps: int, *, K1: int = 32, K2: int = 32,
                      prior: str = "joint", batch: int = 512, lr: float = 1e-3, prior_lr: float = 1e-2,
                      lr_milestones: Sequence[float] = (0.7,), warmup_steps: int = 2_000, warmup_repeat: int = 2,
@@ -473,7 +453,7 @@ def fit_two_encoders(source: GaussianPair, lam1: float, lam2: float, steps: int,
             x, k1, k2 = b
             return (x - model.decode(k1, k2)).pow(2).sum(1).mean()
 
-        warm_hist = train(_DecoderOnly(model), warm_loss, lambda step, rng: (xw, k1w, k2w), warmup_steps, lr,
+        warm_hist = train(DecoderOnly(model), warm_loss, lambda step, rng: (xw, k1w, k2w), warmup_steps, lr,
                           lr_milestones=(), seed=warm_seed, device=dev, progress=progress, log_every=log_every,
                           desc="warm-up (random labels)")
 
