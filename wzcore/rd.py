@@ -14,7 +14,8 @@ the shape of a quantizer map (intervals per index, ±x folding).
 
   Neither extrapolates: a point outside the reference's range raises ``ValueError``.
 * :func:`bd_rate`: the Bjøntegaard-delta rate (%) of a test curve against an anchor, through the
-  ``bjontegaard`` package (piecewise cubic, ``pchip``, by default).
+  ``bjontegaard`` package (piecewise cubic, ``pchip``, by default), and :func:`bd_overlap`: the share of the
+  two curves' quality range the average is taken over (report it beside a BD-rate that covers little).
 * :func:`count_intervals_per_index` and :func:`folding_fraction`: what a quantizer map ``k(x)`` on a sorted
   grid looks like. An index owning several disjoint intervals is *binning* (a Wyner–Ziv code reuses an index
   far apart); an index shared by x and −x is *folding* (what sign side information allows).
@@ -29,6 +30,7 @@ import numpy as np
 
 __all__ = [
     "OperatingPoint",
+    "bd_overlap",
     "bd_rate",
     "count_intervals_per_index",
     "dead_zone",
@@ -129,12 +131,30 @@ def gap_bits_at_distortion(rate: object, mse: object, ref_rate: object,
     return float(gap[0]) if np.ndim(rate) == 0 else gap
 
 
+def bd_overlap(anchor_mse: object, test_mse: object) -> float:
+    """The share of the union of the two curves' quality ranges (in dB) that both cover: the interval a
+    BD-rate averages over, as a fraction of the whole (1: the same range; 0: disjoint).
+
+    The ``bjontegaard`` package warns below 0.75; :func:`bd_rate` does not, so report this number beside
+    a BD-rate instead (a small overlap means the average says nothing about the rest of either curve).
+    """
+    qa = -10 * np.log10(_points(np.ones(np.size(anchor_mse)), anchor_mse)[1])
+    qt = -10 * np.log10(_points(np.ones(np.size(test_mse)), test_mse)[1])
+    union = max(qa.max(), qt.max()) - min(qa.min(), qt.min())
+    shared = min(qa.max(), qt.max()) - max(qa.min(), qt.min())
+    if union <= 0:
+        raise ValueError("anchor_mse and test_mse must span a range of distortions")
+    return float(max(shared, 0.0) / union)
+
+
 def bd_rate(anchor_rate: object, anchor_mse: object, test_rate: object, test_mse: object,
             method: str = "pchip") -> float:
     """Bjøntegaard-delta rate in percent of the test curve against the anchor (< 0: the test saves rate).
 
     Quality is −10 log10 MSE (higher is better), as the ``bjontegaard`` package expects; both curves need
-    ≥ 4 points for the cubic methods (G. Bjøntegaard, VCEG-M33, 2001; pchip as in VCEG-AL22).
+    ≥ 4 points for the cubic methods (G. Bjøntegaard, VCEG-M33, 2001; pchip as in VCEG-AL22). The average
+    is over the quality range both curves cover (:func:`bd_overlap`, reported by the caller rather than
+    warned about); curves that share no quality raise ``ValueError``.
     """
     import bjontegaard
 
@@ -142,8 +162,10 @@ def bd_rate(anchor_rate: object, anchor_mse: object, test_rate: object, test_mse
     rt, dt = _points(test_rate, test_mse)
     if np.any(ra <= 0) or np.any(rt <= 0):
         raise ValueError("anchor_rate and test_rate must be > 0 (BD-rate integrates log rate)")
+    if bd_overlap(da, dt) == 0:
+        raise ValueError("the two curves share no range of quality: a BD-rate is undefined")
     return float(bjontegaard.bd_rate(ra, -10 * np.log10(da), rt, -10 * np.log10(dt), method=method,
-                                     require_matching_points=False))
+                                     require_matching_points=False, min_overlap=0))
 
 
 def runs(indices: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -28,8 +28,12 @@ def test_bd_rates_recomputed_from_the_curves(profile):
         for quality, prefix in (("psnr", ""), ("ms_ssim", ""), ("psnr", "held_")):
             got = d["bd_rate_percent"][f"{name}/{prefix}{quality}"]
             assert np.isclose(got, metrics.bd_rate(curves["p2p"], curves[name], quality, prefix), atol=1e-9)
+            share = d["bd_overlap"][f"{name}/{prefix}{quality}"]
+            assert np.isclose(share, metrics.bd_overlap(curves["p2p"], curves[name], quality, prefix))
+            assert 0 < share <= 1
     jpeg = {"bpp": d["classical"]["JPEG"]["bpp"], "psnr": d["classical"]["JPEG"]["psnr"]}
     assert np.isclose(d["bd_p2p_vs_jpeg"], metrics.bd_rate(jpeg, curves["p2p"]), atol=1e-9)
+    assert np.isclose(d["bd_overlap_p2p_vs_jpeg"], metrics.bd_overlap(jpeg, curves["p2p"]))
 
 
 def test_side_decoders_decode_the_point_to_point_bytes(profile):

@@ -29,6 +29,9 @@ def test_bd_rate_of_a_curve_with_ten_percent_fewer_bits():
     test = {"bpp": [0.09, 0.18, 0.36, 0.72], "psnr": [26.0, 29.0, 32.0, 35.0]}
     assert metrics.bd_rate(anchor, test) == pytest.approx(-10.0, abs=1e-6)
     assert metrics.bd_rate(anchor, anchor) == pytest.approx(0.0, abs=1e-9)
+    assert metrics.bd_overlap(anchor, test) == pytest.approx(1.0)
+    higher = {"bpp": [0.2, 0.4, 0.8, 1.6], "psnr": [32.0, 35.0, 38.0, 41.0]}  # shares 32..35 of 26..41
+    assert metrics.bd_overlap(anchor, higher) == pytest.approx(3 / 15)
 
 
 def test_pillow_codecs_count_their_bytes_and_follow_quality():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -49,6 +51,21 @@ def test_bd_rate_of_a_curve_shifted_by_a_fixed_rate_ratio():
     assert rd.bd_rate(r, d, 0.9 * r, d) == pytest.approx(-10.0, abs=1e-6)
     with pytest.raises(ValueError, match="> 0"):
         rd.bd_rate([0.0, 1, 2, 3], d, r, d)
+
+
+def test_bd_overlap_is_the_shared_share_of_the_quality_range():
+    # qualities 10..40 dB and 25..55 dB: they share 25..40 (15 dB) of 10..55 (45 dB) -> 1/3
+    da, dt = 10 ** (-np.array([10.0, 20, 30, 40]) / 10), 10 ** (-np.array([25.0, 35, 45, 55]) / 10)
+    assert rd.bd_overlap(da, dt) == pytest.approx(1 / 3)
+    assert rd.bd_overlap(da, da) == pytest.approx(1.0)
+    r = np.array([0.5, 1.0, 2.0, 4.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a partial overlap is reported by bd_overlap, not warned about
+        rd.bd_rate(r, da, r, dt)
+    far = 10 ** (-np.array([50.0, 60, 70, 80]) / 10)
+    assert rd.bd_overlap(da, far) == 0.0
+    with pytest.raises(ValueError, match="no range of quality"):
+        rd.bd_rate(r, da, r, far)
 
 
 def test_count_intervals_per_index():

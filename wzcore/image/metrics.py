@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import torch
 
-__all__ = ["bpp", "ms_ssim", "pillow_codec", "psnr", "to_tensor"]
+__all__ = ["bd_overlap", "bd_rate", "bpp", "efficient_points", "evaluate_codec", "ms_ssim", "pillow_codec",
+           "pillow_curve", "psnr", "rd_curves", "to_tensor"]
 
 FORMATS = ("JPEG", "WEBP")
 
@@ -118,21 +119,31 @@ def rd_curves(evals: Mapping[str, Mapping[str, float]], held: Mapping[str, Seque
     return out
 
 
+def _bd_curve(c: Mapping[str, Sequence[float]], quality: str, prefix: str) -> tuple[np.ndarray, np.ndarray]:
+    """(bpp, loss) of a curve's efficient points; loss = 10^(−PSNR/10) or 1 − MS-SSIM."""
+    if quality not in ("psnr", "ms_ssim"):
+        raise ValueError(f"quality must be 'psnr' or 'ms_ssim', got {quality!r}")
+    q = np.asarray(c[prefix + quality], dtype=float)
+    return efficient_points(np.asarray(c[prefix + "bpp"], dtype=float),
+                            10 ** (-q / 10) if quality == "psnr" else 1 - q)
+
+
 def bd_rate(anchor: Mapping[str, Sequence[float]], test: Mapping[str, Sequence[float]],
             quality: str = "psnr", prefix: str = "") -> float:
     """BD-rate (%) of curve ``test`` against ``anchor`` (dicts of ``bpp``/``psnr``/``ms_ssim`` lists, keys
     with ``prefix``), through :func:`wzcore.rd.bd_rate`; MS-SSIM enters as −10 log10(1 − MS-SSIM) dB."""
     from wzcore import rd
 
-    if quality not in ("psnr", "ms_ssim"):
-        raise ValueError(f"quality must be 'psnr' or 'ms_ssim', got {quality!r}")
+    return rd.bd_rate(*_bd_curve(anchor, quality, prefix), *_bd_curve(test, quality, prefix))
 
-    def curve(c: Mapping[str, Sequence[float]]) -> tuple[np.ndarray, np.ndarray]:
-        q = np.asarray(c[prefix + quality], dtype=float)
-        return efficient_points(np.asarray(c[prefix + "bpp"], dtype=float),
-                                10 ** (-q / 10) if quality == "psnr" else 1 - q)
 
-    return rd.bd_rate(*curve(anchor), *curve(test))
+def bd_overlap(anchor: Mapping[str, Sequence[float]], test: Mapping[str, Sequence[float]],
+               quality: str = "psnr", prefix: str = "") -> float:
+    """The share of the two curves' quality range that :func:`bd_rate` averages over
+    (:func:`wzcore.rd.bd_overlap`, on the same efficient points)."""
+    from wzcore import rd
+
+    return rd.bd_overlap(_bd_curve(anchor, quality, prefix)[1], _bd_curve(test, quality, prefix)[1])
 
 
 def efficient_points(rate: np.ndarray, loss: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
