@@ -250,7 +250,8 @@ titles = ["test pair: PSNR", "test pair: MS-SSIM", "held-out synthetic pairs: PS
 ylabels = ["PSNR (dB)", r"$-10\log_{10}(1-$MS-SSIM$)$ (dB)", "PSNR (dB)"]
 bpp_hi = 1.2 * max(max(c["bpp"]) for c in curves.values())
 for ax, ax_title, ylabel in zip(axes, titles, ylabels, strict=True):
-    ax.set(title=ax_title, xlabel="rate (bits per pixel)", ylabel=ylabel, xlim=(0, bpp_hi))
+    ax.set(title=ax_title, xlabel="rate (bits per pixel)", ylabel=ylabel,
+           xlim=(0, bpp_hi))
 axes[0].legend(fontsize=8, loc="lower right")
 fig.tight_layout()
 run.save_figure(fig, "rd_curves", {
@@ -408,7 +409,8 @@ print("demo codec (N = " + str(cfg.demo_N) + "): " + ", ".join(
     f"λ = {lam:g}: {demo_evals[lam]['bpp']:.3f} bpp, {demo_evals[lam]['psnr']:.1f} dB"
     for lam in cfg.demo_lams))
 
-# %% tags=["NBVAL_CHECK_OUTPUT"]
+# %%
+# NBVAL_CHECK_OUTPUT
 bd_dsi = {k: bd[k, ("psnr", "")] for k in side_kinds}
 run.claims.check(
     "dsi_negative_bd_rate", bool(bd_dsi[best_dsi] < cfg.dsi_bd_max),
