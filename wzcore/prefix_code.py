@@ -50,8 +50,13 @@ def huffman_lengths(pmf: object) -> np.ndarray:
 class PrefixCode:
     """The canonical prefix code with the Huffman lengths of ``pmf`` (a design-time table both ends hold)."""
 
+    MAX_LENGTH = 62  # codewords are held in int64
+
     def __init__(self, pmf: object):
         self.lengths = huffman_lengths(pmf)
+        if self.lengths.max() > self.MAX_LENGTH:
+            raise ValueError(f"pmf gives a codeword of {self.lengths.max()} bits (at most {self.MAX_LENGTH}): "
+                             "merge its rarest symbols")
         order = np.lexsort((np.arange(self.lengths.size), self.lengths))
         self.codes = np.zeros(self.lengths.size, dtype=np.int64)
         code, prev = 0, int(self.lengths[order[0]])
@@ -99,14 +104,19 @@ class PrefixCode:
         if rest or len(header) != _HEAD.size:
             raise coding.CorruptStreamError("malformed prefix-code frame")
         n = _HEAD.unpack(header)[0]
+        if n > 8 * len(payload):  # every codeword has at least one bit
+            raise coding.CorruptStreamError(f"header announces {n} symbols, the payload holds at most "
+                                            f"{8 * len(payload)}")
         bits = "".join(format(b, "08b") for b in payload)
         out = np.empty(n, dtype=np.int64)
         pos, max_len = 0, int(self.lengths.max())
         for i in range(n):
             code, length = 0, 0
             while True:
-                if pos >= len(bits) or length >= max_len:
+                if pos >= len(bits):
                     raise coding.CorruptStreamError(f"stream ends inside the codeword of symbol {i} of {n}")
+                if length >= max_len:
+                    raise coding.CorruptStreamError(f"no codeword matches the bits of symbol {i} of {n}")
                 code, length, pos = (code << 1) | (bits[pos] == "1"), length + 1, pos + 1
                 s = self._table.get((length, code))
                 if s is not None:

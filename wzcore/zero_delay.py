@@ -20,25 +20,32 @@ Both ends then set x̃_t = p_t + Δ q_t (the encoder with q_t, the decoder with 
 the two states agree; a wrong decision (a *bin error*) desynchronises them until the prediction a < 1 lets
 the difference decay, and the simulation tracks both states, so its cost is in the measured distortion.
 
-**Two designs of (Δ, M, s²)** for a Lagrangian J = R + λ D, R the prefix code's bits per sample:
+**Two designs of (Δ, M, s²)** for a Lagrangian J = R + λ D, R the prefix code's bits per sample. Both know
+the model's a and σ_z² (the predictor and the decoder's posterior use them); what they find from training
+sequences is the quantizer (Δ, M) and the innovation variance s² its closed loop produces. That variance
+depends on Δ alone (the encoder's state is p_t + Δ q_t whatever M and s² are), so it is measured once per Δ
+(:func:`innovation_variance`), and every design is run with its decoder on its own measured s².
 
-- :func:`design_exhaustive`: every (Δ, M) of a grid run in closed loop on training sequences (twice: first
-  with s² from the high-rate approximation (1 − a²) + a²Δ²/12, then with the innovation variance that run
-  measured), the best measured J kept — the reference, at the cost of a closed-loop run per grid point;
+- :func:`design_exhaustive`: every (Δ, M) of a grid run in closed loop on the training sequences, the
+  least measured J kept — the reference, at the cost of a closed-loop run per grid point (plus one per Δ);
 - :func:`design_iterative`: an iterative design from data — start where a model says (the unquantized
   innovation variance of the training data, and the (Δ, M) that is optimal for a memoryless innovation of
   that variance, exactly, by quadrature), then descend on the *measured* closed-loop J over neighbouring
-  grid points, re-measuring the innovation variance at each move. A handful of closed-loop runs instead of
-  one per grid point; the runs see what the model cannot, the cost of a bin error in closed loop.
+  grid points. A few dozen closed-loop runs instead of one per grid point; the runs see what the model
+  cannot, the cost of a bin error in closed loop.
 
 **A bound.** Give both ends the past X_1 … X_{t−1} (a genie): what remains to code is U_t with Y_t, a
-quadratic-Gaussian Wyner–Ziv problem with Var(X_t | X_{t−1}, Y_t) = (1 − a²)σ_z² / (1 − a² + σ_z²), so no
-causal code beats D(R) = Var(X_t | X_{t−1}, Y_t)·2^{−2R} (:meth:`GaussMarkovSI.genie_mse`). Without memory
-(a ignored) the same bound is Var(X_t | Y_t)·2^{−2R}.
+quadratic-Gaussian Wyner–Ziv problem with Var(X_t | X_{t−1}, Y_t) = (1 − a²)σ_z² / (1 − a² + σ_z²) (Z is
+i.i.d. and the encoder does not see Y). With R the expected codeword length per sample, H(B_t | past) ≥
+½ log(V/D_t) at each t, and ½ log(V/D) is convex in D, so averaged over t no causal code beats
+D(R) = Var(X_t | X_{t−1}, Y_t)·2^{−2R} (:meth:`GaussMarkovSI.genie_mse`; at t = 1 the true conditional
+variance is larger, which only loosens it). The Wyner–Ziv bound of an i.i.d. source with the same marginal,
+a code that ignores the memory, is Var(X_t | Y_t)·2^{−2R}.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -49,7 +56,7 @@ from wzcore.bounds import entropy
 from wzcore.prefix_code import PrefixCode
 
 __all__ = ["Design", "GaussMarkovSI", "ZeroDelayPoint", "ZeroDelayRun", "design_exhaustive", "design_iterative",
-           "design_memoryless", "evaluate", "lagrangian_gap", "model_fit", "simulate"]
+           "design_memoryless", "evaluate", "innovation_variance", "lagrangian_gap", "model_fit", "simulate"]
 
 _CANDIDATES = np.arange(-2, 3)  # the decoder's cells of coset k: the nearest to m_t and two either side
 
@@ -67,7 +74,7 @@ class GaussMarkovSI:
 
     def sample(self, n_seq: int, T: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """(x, y), each (n_seq, T): independent stationary sequences of length T."""
-        n_seq, T, rng = validate.integer("n_seq", n_seq), validate.integer("T", T), validate.rng(rng)
+        n_seq, T, rng = validate.integer("n_seq", n_seq), validate.integer("T", T, low=2), validate.rng(rng)
         u = rng.standard_normal((n_seq, T))
         x = np.empty((n_seq, T))
         x[:, 0] = u[:, 0]
@@ -90,8 +97,8 @@ class GaussMarkovSI:
     def genie_mse(self, rate: object) -> np.ndarray:
         """The genie-aided Wyner–Ziv bound D(R) = Var(X_t | X_{t−1}, Y_t)·2^{−2R}: no causal code does better."""
         r = np.asarray(rate, dtype=float)
-        if np.any(r < 0):
-            raise ValueError("rate must be >= 0")
+        if not np.all(np.isfinite(r)) or np.any(r < 0):
+            raise ValueError("rate must be finite and >= 0")
         return self.genie_cond_var * 2.0 ** (-2 * r)
 
 
@@ -127,9 +134,7 @@ def simulate(designs: Sequence[Design], src: GaussMarkovSI, x: np.ndarray, y: np
     """Run every design in closed loop on the same sequences (vectorised over designs and sequences)."""
     if not designs:
         raise ValueError("designs must not be empty")
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.ndim != 2 or x.shape != y.shape:
-        raise ValueError(f"x and y must be (n_seq, T) arrays of one shape, got {x.shape} and {y.shape}")
+    x, y = _check_xy(x, y)
     col = lambda v: np.asarray(v, dtype=float)[:, None]  # noqa: E731
     step, M = col([d.step for d in designs]), col([d.M for d in designs])
     s2 = col([d.var_e for d in designs])
@@ -165,6 +170,33 @@ def simulate(designs: Sequence[Design], src: GaussMarkovSI, x: np.ndarray, y: np
                         bin_errors=errors / (n * T))
 
 
+def _check_xy(x: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 2 or x.shape != y.shape or x.shape[1] < 2:
+        raise ValueError(f"x and y must be (n_seq, T >= 2) arrays of one shape, got {x.shape} and {y.shape}")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        raise ValueError("x and y must be finite")
+    return x, y
+
+
+def _check_grid(steps: Sequence[float], Ms: Sequence[int]) -> tuple[list[float], list[int]]:
+    """The (Δ, M) grid: steps strictly increasing and > 0, Ms strictly increasing integers >= 2."""
+    st, ms = [float(v) for v in steps], [int(m) for m in Ms]
+    if not st or st[0] <= 0 or np.any(np.diff(st) <= 0):
+        raise ValueError(f"steps must be a non-empty, strictly increasing sequence of numbers > 0, got {steps!r}")
+    if not ms or ms[0] < 2 or np.any(np.diff(ms) <= 0):
+        raise ValueError(f"Ms must be a non-empty, strictly increasing sequence of integers >= 2, got {Ms!r}")
+    return st, ms
+
+
+def innovation_variance(steps: Sequence[float], src: GaussMarkovSI, x: np.ndarray, y: np.ndarray,
+                        predict: bool = True) -> dict[float, float]:
+    """Δ -> E[e_t²] (t ≥ 2) of the closed loop with step Δ on (x, y): one run per Δ (M and the decoder's s²
+    do not change the encoder's states, so they do not change e)."""
+    designs = [Design(float(st), 2, 1.0, predict) for st in steps]
+    return {d.step: float(v) for d, v in zip(designs, simulate(designs, src, x, y).var_e, strict=True)}
+
+
 def _index_pmf(k: np.ndarray, M: int) -> np.ndarray:
     """Training pmf of the coset index, counts + 1/2 (every index gets a codeword)."""
     c = np.bincount(k.ravel(), minlength=M) + 0.5
@@ -178,22 +210,17 @@ def _costs(run: ZeroDelayRun, designs: Sequence[Design], lam: float) -> tuple[np
     return rate, rate + lam * run.mse
 
 
-def _designs(steps: Sequence[float], Ms: Sequence[int], var_e, predict: bool) -> list[Design]:
-    return [Design(float(s), int(m), float(v), predict) for (s, m), v in zip(
-        [(s, m) for m in Ms for s in steps], np.broadcast_to(var_e, len(steps) * len(Ms)), strict=True)]
-
-
 def design_exhaustive(src: GaussMarkovSI, lam: float, steps: Sequence[float], Ms: Sequence[int],
                       x: np.ndarray, y: np.ndarray, predict: bool = True) -> tuple[Design, int]:
-    """The grid design of least measured J = R + λ D on the training sequences (x, y); returns
-    (design, number of closed-loop runs of a design it took)."""
+    """The grid design of least measured J = R + λ D on the training sequences (x, y), each run with its
+    decoder on its Δ's measured innovation variance; returns (design, closed-loop runs it took: one per
+    grid point plus one per Δ)."""
     validate.positive("lam", lam)
-    a2 = src.a**2 if predict else 0.0
-    first = _designs(steps, Ms, [(1 - a2) + a2 * min(s * s / 12, 1.0) for m in Ms for s in steps], predict)
-    measured = np.concatenate([simulate(c, src, x, y).var_e for c in _chunks(first)])
-    second = _designs(steps, Ms, measured, predict)
-    cost = np.concatenate([_costs(simulate(c, src, x, y), c, lam)[1] for c in _chunks(second)])
-    return second[int(np.argmin(cost))], 2 * len(second)
+    steps, Ms = _check_grid(steps, Ms)
+    s2 = innovation_variance(steps, src, x, y, predict)
+    grid = [Design(st, m, s2[st], predict) for m in Ms for st in steps]
+    cost = np.concatenate([_costs(simulate(c, src, x, y), c, lam)[1] for c in _chunks(grid)])
+    return grid[int(np.argmin(cost))], len(grid) + len(steps)
 
 
 def _chunks(designs: list[Design], size: int = 64) -> list[list[Design]]:
@@ -206,7 +233,11 @@ def model_fit(var_e: float, var_z: float, lam: float, steps: Sequence[float], Ms
     """(Δ, M) minimising the *model* Lagrangian of a memoryless innovation e ~ N(0, var_e) with side
     information e + N(0, var_z): the prefix code's expected length on the exact index pmf plus λ times the
     exact MSE of MMSE coset decoding (:func:`wzcore.quantization.coset_exact`, quadrature; no simulation)."""
-    best, best_j = None, np.inf
+    validate.positive("var_e", var_e)
+    validate.positive("var_z", var_z)
+    validate.positive("lam", lam)
+    steps, Ms = _check_grid(steps, Ms)
+    best, best_j = (steps[0], Ms[0]), np.inf
     for m in Ms:
         for st in steps:
             cq = quantization.CosetQuantizer(float(st), int(m))
@@ -215,7 +246,6 @@ def model_fit(var_e: float, var_z: float, lam: float, steps: Sequence[float], Ms
                 float(st), int(m), var_e, var_z).mse
             if j < best_j:
                 best, best_j = (float(st), int(m)), j
-    assert best is not None
     return best
 
 
@@ -227,45 +257,49 @@ def design_iterative(src: GaussMarkovSI, lam: float, steps: Sequence[float], Ms:
     Start: s² = the training data's one-step prediction error, X_t − â X_{t−1} (â by least squares), and
     (Δ, M) = :func:`model_fit` for e ~ N(0, s²) — exact, no simulation, but blind to what a bin error costs
     in closed loop. Then, until no neighbour improves: run the current design's grid neighbours (Δ one grid
-    step finer or coarser, M one more or one fewer) in closed loop with the decoder on the innovation
-    variance s² measured at the current design, and move to the one of least measured J, re-measuring s².
-    Returns the design and the number of closed-loop runs it took; RuntimeError after ``max_iter`` moves."""
+    step finer or coarser, M one more or one fewer) in closed loop, each with its decoder on its Δ's measured
+    innovation variance (:func:`innovation_variance`, measured once per Δ), and move to the one of least
+    measured J. Returns the design and the number of closed-loop runs it took (designs plus Δ measurements);
+    RuntimeError after ``max_iter`` moves."""
     validate.positive("lam", lam)
     validate.integer("max_iter", max_iter)
-    steps, Ms = [float(v) for v in steps], [int(m) for m in Ms]
-    if min(Ms) < 2:
-        raise ValueError(f"Ms must be >= 2, got {min(Ms)}")
-    x = np.asarray(x, dtype=float)
-    a_hat = float(np.sum(x[:, 1:] * x[:, :-1]) / np.sum(x[:, :-1] ** 2))
-    s2 = float(np.mean((x[:, 1:] - a_hat * x[:, :-1]) ** 2))  # the unquantized innovation
-    step, M = model_fit(s2, src.var_z, lam, steps, Ms)
-    i, j = steps.index(step), Ms.index(M)
-    run = simulate([Design(step, M, s2)], src, x, y)
-    s2 = float(run.var_e[0])
-    best = Design(step, M, s2)
-    run = simulate([best], src, x, y)
-    best_j, n_runs, seen = float(_costs(run, [best], lam)[1][0]), 2, {(i, j)}
+    steps, Ms = _check_grid(steps, Ms)
+    x, y = _check_xy(x, y)
+    denom = float(np.sum(x[:, :-1] ** 2))
+    if denom == 0:
+        raise ValueError("x must not be all zeros")
+    a_hat = float(np.sum(x[:, 1:] * x[:, :-1])) / denom
+    step, M = model_fit(float(np.mean((x[:, 1:] - a_hat * x[:, :-1]) ** 2)), src.var_z, lam, steps, Ms)
+    s2: dict[float, float] = {}
+
+    def run(cells: list[tuple[int, int]]) -> np.ndarray:
+        new = [steps[i] for i in sorted({i for i, _ in cells}) if steps[i] not in s2]
+        if new:
+            s2.update(innovation_variance(new, src, x, y))
+        designs = [Design(steps[i], Ms[j], s2[steps[i]]) for i, j in cells]
+        return _costs(simulate(designs, src, x, y), designs, lam)[1]
+
+    here = (steps.index(step), Ms.index(M))
+    best_j, seen = float(run([here])[0]), {here}
+    n_runs = 1
     for _ in range(max_iter):
+        i, j = here
         moves = [(i + di, j + dj) for di, dj in ((-1, 0), (1, 0), (0, -1), (0, 1))
                  if 0 <= i + di < len(steps) and 0 <= j + dj < len(Ms) and (i + di, j + dj) not in seen]
-        if not moves:
-            return best, n_runs
-        seen.update(moves)
-        cand = [Design(steps[a], Ms[b], s2) for a, b in moves]
-        run = simulate(cand, src, x, y)
-        cost = _costs(run, cand, lam)[1]
-        n_runs += len(cand)
-        g = int(np.argmin(cost))
-        if cost[g] >= best_j:
-            return best, n_runs
-        (i, j), best, best_j, s2 = moves[g], cand[g], float(cost[g]), float(run.var_e[g])
+        if moves:
+            seen.update(moves)
+            cost = run(moves)
+            n_runs += len(moves)
+            g = int(np.argmin(cost))
+        if not moves or cost[g] >= best_j:
+            return Design(steps[here[0]], Ms[here[1]], s2[steps[here[0]]]), n_runs + len(s2)
+        here, best_j = moves[g], float(cost[g])
     raise RuntimeError(f"the iterative design did not settle in {max_iter} moves")
 
 
 def design_memoryless(src: GaussMarkovSI, lam: float, steps: Sequence[float], Ms: Sequence[int]) -> Design:
     """The coset quantizer that ignores the memory (p_t = 0, e_t = X_t ~ N(0, 1)): chapter 2's design, fitted
     exactly by :func:`model_fit`."""
-    validate.positive("lam", lam)
     step, M = model_fit(1.0, src.var_z, lam, steps, Ms)
     return Design(step, M, 1.0, predict=False)
 
@@ -286,6 +320,7 @@ class ZeroDelayPoint:
     exact: bool
     seq_bits: np.ndarray
     seq_mse: np.ndarray
+    test_id: str
 
     @property
     def mse_db(self) -> float:
@@ -299,6 +334,7 @@ class ZeroDelayPoint:
 def evaluate(design: Design, src: GaussMarkovSI, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
              y_test: np.ndarray) -> ZeroDelayPoint:
     """The prefix code fitted on the training run, the test run coded with it into one stream and decoded."""
+    x_test, y_test = _check_xy(x_test, y_test)
     code = PrefixCode(_index_pmf(simulate([design], src, x_train, y_train).k[0], design.M))
     run = simulate([design], src, x_test, y_test)
     k = run.k[0].ravel()
@@ -310,15 +346,19 @@ def evaluate(design: Design, src: GaussMarkovSI, x_train: np.ndarray, y_train: n
                           mse=float(run.mse[0]), bin_errors=float(run.bin_errors[0]),
                           exact=bool(np.array_equal(code.decode(stream), k)),
                           seq_bits=code.lengths[run.k[0]].mean(axis=1),
-                          seq_mse=((run.x_hat[0] - x_test) ** 2).mean(axis=1))
+                          seq_mse=((run.x_hat[0] - x_test) ** 2).mean(axis=1),
+                          test_id=hashlib.sha256(np.ascontiguousarray(x_test, dtype=float).tobytes()).hexdigest())
 
 
 def lagrangian_gap(point: ZeroDelayPoint, reference: ZeroDelayPoint, lam: float) -> tuple[float, float]:
     """(J(point) − J(reference), its standard error) over the test sequences both were run on (paired: the
     same sequences, so the sampling noise common to both cancels; sequences are independent, samples within
-    one are not, hence the error over sequences)."""
+    one are not, hence the error over sequences). The error is conditional on the two designs (and so on
+    their training data). Needs >= 2 test sequences."""
     validate.positive("lam", lam)
-    if point.seq_bits.shape != reference.seq_bits.shape:
+    if point.test_id != reference.test_id:
         raise ValueError("point and reference must be evaluated on the same test sequences")
+    if point.seq_bits.size < 2:
+        raise ValueError("a standard error needs >= 2 test sequences")
     d = (point.seq_bits + lam * point.seq_mse) - (reference.seq_bits + lam * reference.seq_mse)
     return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))

@@ -136,5 +136,5 @@ def test_zero_delay_points_against_the_genie_bound_and_the_prefix_code(profile):
     bound_db = 10 * np.log10(np.asarray(d["exhaustive_mse"]) / d["genie_cond_var"]) + 20 * np.log10(2) * \
         np.asarray(d["exhaustive_rate_code"])
     np.testing.assert_allclose(d["bound_gap_db"], bound_db, atol=1e-9)
-    assert max(d["runs"]["iterative"]) * 10 < min(d["runs"]["exhaustive"])
+    assert max(d["runs"]["iterative"]) * 3 < min(d["runs"]["exhaustive"])
     assert len(d["gap_iterative"]) == len(d["lams"]) == len(d["gap_memoryless"])

@@ -59,3 +59,8 @@ def test_damaged_stream_raises_and_bad_symbols_are_refused():
         code.decode(bytes(stream))
     with pytest.raises(ValueError, match="symbols"):
         code.encode(np.array([0, 3]))
+    frame = coding.write_frame("HF", (10**6).to_bytes(4, "big"), b"\x00")  # 10^6 symbols in 8 bits
+    with pytest.raises(coding.CorruptStreamError, match="announces"):
+        code.decode(frame)
+    with pytest.raises(ValueError, match="pmf"):
+        PrefixCode(2.0 ** -np.arange(1, 80) / np.sum(2.0 ** -np.arange(1, 80)))  # a 78-bit codeword

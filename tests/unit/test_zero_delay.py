@@ -75,7 +75,9 @@ def test_iterative_design_settles_and_matches_the_exhaustive_search_on_its_train
     steps, Ms = np.geomspace(0.15, 2.0, 10), range(2, 13)
     ex, n_ex = zd.design_exhaustive(SRC, 24.0, steps, Ms, x, y)
     it, n_it = zd.design_iterative(SRC, 24.0, steps, Ms, x, y)
-    assert n_it < n_ex / 10
+    assert n_ex == 10 * 11 + 10  # every grid point plus one innovation-variance run per step
+    assert n_it < n_ex / 3
+    assert it.var_e == zd.innovation_variance([it.step], SRC, x, y)[it.step]  # run on its own s2
     J = {}
     for name, d in (("ex", ex), ("it", it)):
         J[name] = zd.evaluate(d, SRC, x, y, x, y).lagrangian(24.0)
@@ -96,3 +98,30 @@ def test_bad_parameters_raise():
         zd.simulate([zd.Design(0.5, 4, 0.2)], SRC, x, y[:, :3])
     with pytest.raises(ValueError, match="Ms"):
         zd.design_iterative(SRC, 1.0, [0.5], [1, 2], x, y)
+    with pytest.raises(ValueError, match="steps"):
+        zd.design_exhaustive(SRC, 1.0, [0.5, 0.4], [2, 3], x, y)
+    with pytest.raises(ValueError, match="finite"):
+        zd.simulate([zd.Design(0.5, 4, 0.2)], SRC, np.where(x > 0, np.nan, x), y)
+    with pytest.raises(ValueError, match="rate"):
+        SRC.genie_mse(float("nan"))
+    with pytest.raises(ValueError, match="T"):
+        SRC.sample(3, 1, np.random.default_rng(0))
+
+
+def test_a_gap_needs_the_same_test_sequences_and_two_of_them():
+    x, y = _data(10)
+    d = zd.Design(step=0.6, M=8, var_e=0.22)
+    p = zd.evaluate(d, SRC, x, y, *_data(11))
+    q = zd.evaluate(d, SRC, x, y, *_data(12))
+    with pytest.raises(ValueError, match="same test sequences"):
+        zd.lagrangian_gap(p, q, 1.0)
+    one = zd.evaluate(d, SRC, x, y, *_data(13, n_seq=1))
+    with pytest.raises(ValueError, match=">= 2 test sequences"):
+        zd.lagrangian_gap(one, one, 1.0)
+
+
+def test_innovation_variance_depends_on_the_step_alone():
+    x, y = _data(14)
+    runs = zd.simulate([zd.Design(0.3, 2, 0.2), zd.Design(0.3, 16, 1.0), zd.Design(0.3, 5, 0.5)], SRC, x, y)
+    assert np.ptp(runs.var_e) == 0
+    assert zd.innovation_variance([0.3], SRC, x, y)[0.3] == runs.var_e[0]
