@@ -772,7 +772,7 @@ run.save_figure(fig, "rd_gaussian", {
 # $p_t = a\tilde x_{t-1}$:
 #
 # - the encoder quantizes the innovation $e_t = X_t - p_t$ with step $\Delta$,
-#   $q_t = \mathrm{round}(e_t/\Delta)$, and sends the coset index $k_t = q_t \bmod M$ — chapter 2's
+#   $q_t = \mathrm{round}(e_t/\Delta)$, and sends the coset index $k_t = q_t \bmod M$ — this chapter's
 #   coset quantizer, applied to what the past does not already say;
 # - the decoder reads $e_t$'s noisy copy $Y_t - p_t = e_t + Z_t$, picks the index $\hat q_t$ of
 #   coset $k_t$ that the copy makes most probable, and outputs $p_t$ plus the posterior mean of
@@ -805,7 +805,7 @@ run.save_figure(fig, "rd_gaussian", {
 # $D(R) \ge \mathrm{Var}(X_t \mid X_{t-1}, Y_t)\, 2^{-2R}$, with
 # $\mathrm{Var}(X_t \mid X_{t-1}, Y_t)$ = {glue:text}`zd_genie_var:.3f` against
 # $\mathrm{Var}(X_t \mid Y_t)$ = {glue:text}`zd_memless_var:.3f` for a code that ignores the
-# memory. The third scheme is such a code: chapter 2's coset quantizer on $X_t$ itself, no
+# memory. The third scheme is such a code: this chapter's coset quantizer on $X_t$ itself, no
 # prediction.
 
 # %%
