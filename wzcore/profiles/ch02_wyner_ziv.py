@@ -48,6 +48,21 @@ class WynerZivConfig(ChapterConfig):
     a2_sw_reach: float = 8.0
     a2_sw_n: int = 2_000
     a2_sw_blocks: int = 1
+    # zero-delay Wyner–Ziv (Domanovitz et al. 2022): X_t = a X_{t−1} + √(1−a²) U_t, Y_t = X_t + N(0, zd_var_z);
+    # training and test sets of zd_seqs sequences of zd_T samples each; the (step, M) grid of both designs:
+    # zd_steps log-spaced steps in [zd_step_lo, zd_step_hi], M = 2 … zd_max_m
+    zd_a: float = 0.9
+    zd_var_z: float = 0.5
+    zd_lams: tuple[float, ...] = (6.0, 24.0)  # Lagrangians J = R + λ D of the designs
+    zd_seqs: int = 60
+    zd_T: int = 100
+    zd_steps: int = 10
+    zd_step_lo: float = 0.08
+    zd_step_hi: float = 2.5
+    zd_max_m: int = 16
+    # claim zero_delay_iterative_matches_exhaustive: at every λ the iterative design's test Lagrangian exceeds the
+    # exhaustive search's by at most 3 standard errors (paired, over test sequences) plus zd_match_rel of it
+    zd_match_rel: float = 0.01
 
 
 register(
@@ -57,5 +72,7 @@ register(
                         coset_steps=64, coset_n=400_000, swc_steps=(2.0, 1.4, 1.0, 0.7, 0.5, 0.35),
                         swc_blocks=10, swc_calib=4, a2_pairs=100_000,
                         a2_cells=(2.0, 1.4, 1.0, 0.7, 0.5, 0.35, 0.25, 0.18),
-                        a2_sw_cells=(2.0, 1.4, 1.0, 0.7, 0.5), a2_sw_n=4_000, a2_sw_blocks=4),
+                        a2_sw_cells=(2.0, 1.4, 1.0, 0.7, 0.5), a2_sw_n=4_000, a2_sw_blocks=4,
+                        zd_lams=(4.0, 8.0, 16.0, 32.0, 64.0, 128.0), zd_seqs=300, zd_T=200, zd_steps=24,
+                        zd_max_m=24),
 )
