@@ -193,7 +193,7 @@ def align_to_left(pair: StereoPair) -> tuple[np.ndarray, np.ndarray]:
 
 
 def held_out_pairs(n: int, size: int, seed: int, d_max: float = 32.0) -> list[StereoPair]:
-    """``n`` synthetic pairs (``size`` × ``size``) from :data:`HELD_OUT_PHOTOS`, cycled: test pairs whose
+    """``n`` synthetic pairs (``size`` × ``size``) from ``HELD_OUT_PHOTOS``, cycled: test pairs whose
     correlation is controlled, from photographs no training crop comes from."""
     if not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be an integer >= 1, got {n!r}")

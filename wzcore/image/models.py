@@ -64,6 +64,7 @@ class GDN(nn.Module):
         self.gamma = nn.Parameter(0.1 * torch.eye(channels))
 
     def forward(self, u: torch.Tensor) -> torch.Tensor:
+        """GDN (or IGDN) of a batch (N, C, H, W), channel by channel as in the class docstring."""
         c = self.gamma.shape[0]
         norm = F.conv2d(u * u, self.gamma.abs().reshape(c, c, 1, 1), self.beta.abs() + 1e-6)
         return u * torch.sqrt(norm) if self.inverse else u * torch.rsqrt(norm)
@@ -135,7 +136,7 @@ class Hyperprior(nn.Module):
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None, mode: str = "noise",
                 gen: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        """(x̂, bits per image) of a batch (N, 1, H, W) with H, W multiples of :data:`MULTIPLE`."""
+        """(x̂, bits per image) of a batch (N, 1, H, W) with H, W multiples of ``MULTIPLE`` (32)."""
         _check_image(x)
         u_hat, bits = self.rate_terms(self.analysis(x, y), mode, gen)
         return self.synthesis(u_hat, y), bits
@@ -264,6 +265,7 @@ class RowAttention(nn.Module):
                            dim=2)
 
     def forward(self, query: torch.Tensor, side: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(attended values (N, C, H, W), mean offset (N, 1, H, W)) of ``query`` over ``side``."""
         q = self.q(query).unsqueeze(2)  # (N, C, 1, H, W)
         k, v = self._shifts(self.k(side)), self._shifts(self.v(side))  # (N, C, O, H, W)
         a = torch.softmax((q * k).sum(dim=1) / q.shape[1] ** 0.5, dim=1)  # (N, O, H, W)
