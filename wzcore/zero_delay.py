@@ -150,7 +150,7 @@ def simulate(designs: Sequence[Design], src: GaussMarkovSI, x: np.ndarray, y: np
         gain, w = var_t / (var_t + src.var_z), var_t * src.var_z / (var_t + src.var_z)
         p_enc, p_dec = a * st_enc, a * st_dec
         e = x[None, :, t] - p_enc
-        q = np.floor(e / step + 0.5)
+        q = quantization.uniform_index(e, step)
         k = np.mod(q, M)
         m = gain * (y[None, :, t] - p_dec)
         q_hat = k + M * np.round((m / step - k) / M)
@@ -203,11 +203,11 @@ def _index_pmf(k: np.ndarray, M: int) -> np.ndarray:
     return c / c.sum()
 
 
-def _costs(run: ZeroDelayRun, designs: Sequence[Design], lam: float) -> tuple[np.ndarray, np.ndarray]:
-    """(rate, J) per design: the rate is the expected length of the prefix code fitted to the run's indices."""
+def _lagrangian(run: ZeroDelayRun, designs: Sequence[Design], lam: float) -> np.ndarray:
+    """J = R + λ D per design, R the expected length of the prefix code fitted to the run's indices."""
     rate = np.array([PrefixCode(p := _index_pmf(run.k[g], d.M)).expected_length(p)
                      for g, d in enumerate(designs)])
-    return rate, rate + lam * run.mse
+    return rate + lam * run.mse
 
 
 def design_exhaustive(src: GaussMarkovSI, lam: float, steps: Sequence[float], Ms: Sequence[int],
@@ -219,7 +219,7 @@ def design_exhaustive(src: GaussMarkovSI, lam: float, steps: Sequence[float], Ms
     steps, Ms = _check_grid(steps, Ms)
     s2 = innovation_variance(steps, src, x, y, predict)
     grid = [Design(st, m, s2[st], predict) for m in Ms for st in steps]
-    cost = np.concatenate([_costs(simulate(c, src, x, y), c, lam)[1] for c in _chunks(grid)])
+    cost = np.concatenate([_lagrangian(simulate(c, src, x, y), c, lam) for c in _chunks(grid)])
     return grid[int(np.argmin(cost))], len(grid) + len(steps)
 
 
@@ -240,12 +240,10 @@ def model_fit(var_e: float, var_z: float, lam: float, steps: Sequence[float], Ms
     best, best_j = (steps[0], Ms[0]), np.inf
     for m in Ms:
         for st in steps:
-            cq = quantization.CosetQuantizer(float(st), int(m))
-            pmf = cq.index_pmf(0.0, var_e)
-            j = PrefixCode(pmf).expected_length(pmf) + lam * quantization.coset_exact(
-                float(st), int(m), var_e, var_z).mse
+            pmf = quantization.CosetQuantizer(st, m).index_pmf(0.0, var_e)
+            j = PrefixCode(pmf).expected_length(pmf) + lam * quantization.coset_exact(st, m, var_e, var_z).mse
             if j < best_j:
-                best, best_j = (float(st), int(m)), j
+                best, best_j = (st, m), j
     return best
 
 
@@ -277,7 +275,7 @@ def design_iterative(src: GaussMarkovSI, lam: float, steps: Sequence[float], Ms:
         if new:
             s2.update(innovation_variance(new, src, x, y))
         designs = [Design(steps[i], Ms[j], s2[steps[i]]) for i, j in cells]
-        return _costs(simulate(designs, src, x, y), designs, lam)[1]
+        return _lagrangian(simulate(designs, src, x, y), designs, lam)
 
     here = (steps.index(step), Ms.index(M))
     best_j, seen = float(run([here])[0]), {here}
